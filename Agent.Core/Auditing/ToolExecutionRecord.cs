@@ -1,0 +1,16 @@
+namespace Agent.Core.Auditing;
+
+/// <summary>Row of <c>tool_executions</c>: one tool call and its outcome, refusals included.</summary>
+public sealed class ToolExecutionRecord
+{
+    public long Id { get; set; }
+    public required string RequestId { get; set; }
+    public long? DecisionId { get; set; }
+    public required string ToolName { get; set; }
+    public string? Input { get; set; }
+    public string? Output { get; set; }
+    public required string Status { get; set; }
+    public string? Error { get; set; }
+    public long DurationMs { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,53 @@
+namespace Agent.Core.Configuration;
+
+/// <summary>Section <c>Agent</c>: limits, workspace and storage. Seed environment names map onto these keys.</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+
+    /// <summary>API keys by name; the audit records the name, never the value. <c>AGENT_API_KEY</c> becomes <c>default</c>.</summary>
+    public Dictionary<string, string> ApiKeys { get; set; } = new(StringComparer.Ordinal);
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 8000;
+
+    public bool Debug { get; set; }
+
+    public string WorkspaceRoot { get; set; } = "./workspace";
+
+    public string DatabasePath { get; set; } = "./data/agent.db";
+
+    /// <summary>Seconds one tool may run before it is abandoned with status <c>timeout</c>.</summary>
+    public int MaxToolTimeout { get; set; } = 30;
+
+    /// <summary>Characters of tool output kept; longer output is cut and flagged <c>truncated</c>.</summary>
+    public int MaxOutputSize { get; set; } = 10_000;
+
+    /// <summary>Comma-separated permissions no tool may use: read, write, execute, network.</summary>
+    public string BlockedPermissions { get; set; } = "network,execute";
+
+    /// <summary>Tool names switched off by the operator; they are not offered and not executed.</summary>
+    public List<string> DisabledTools { get; set; } = [];
+
+    public bool RateLimitEnabled { get; set; } = true;
+
+    public int RateLimitRequests { get; set; } = 10;
+
+    public string CorsOrigins { get; set; } = "http://localhost:3000,http://127.0.0.1:3000";
+
+    public long MaxRequestSize { get; set; } = 1_048_576;
+
+    /// <summary>LLM turns allowed in one run before it ends as <c>error</c>.</summary>
+    public int MaxSteps { get; set; } = 10;
+
+    /// <summary>Seconds a whole run may take.</summary>
+    public int RunTimeout { get; set; } = 300;
+
+    public IReadOnlyList<string> CorsOriginList => SplitList(CorsOrigins);
+
+    public IReadOnlyList<string> BlockedPermissionList => SplitList(BlockedPermissions);
+
+    internal static IReadOnlyList<string> SplitList(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

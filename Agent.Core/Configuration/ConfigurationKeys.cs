@@ -1,0 +1,43 @@
+namespace Agent.Core.Configuration;
+
+/// <summary>The seed's environment variable names and the configuration keys they set.</summary>
+public static class ConfigurationKeys
+{
+    public static readonly IReadOnlyDictionary<string, string> EnvironmentToKey = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["AGENT_API_KEY"] = "Agent:ApiKeys:default",
+        ["HOST"] = "Agent:Host",
+        ["PORT"] = "Agent:Port",
+        ["DEBUG"] = "Agent:Debug",
+        ["WORKSPACE_ROOT"] = "Agent:WorkspaceRoot",
+        ["DATABASE_PATH"] = "Agent:DatabasePath",
+        ["MAX_TOOL_TIMEOUT"] = "Agent:MaxToolTimeout",
+        ["MAX_OUTPUT_SIZE"] = "Agent:MaxOutputSize",
+        ["BLOCKED_PERMISSIONS"] = "Agent:BlockedPermissions",
+        ["DISABLED_TOOLS"] = "Agent:DisabledTools",
+        ["RATE_LIMIT_ENABLED"] = "Agent:RateLimitEnabled",
+        ["RATE_LIMIT_REQUESTS"] = "Agent:RateLimitRequests",
+        ["CORS_ORIGINS"] = "Agent:CorsOrigins",
+        ["MAX_REQUEST_SIZE"] = "Agent:MaxRequestSize",
+        ["MAX_STEPS"] = "Agent:MaxSteps",
+        ["RUN_TIMEOUT"] = "Agent:RunTimeout",
+        ["LLM_PROVIDER"] = "Llm:Provider",
+        ["LLM_API_KEY"] = "Llm:ApiKey",
+        ["LLM_MODEL"] = "Llm:Model",
+        ["LLM_BASE_URL"] = "Llm:BaseUrl",
+        ["LLM_TIMEOUT"] = "Llm:RequestTimeout",
+    };
+
+    /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>
+    public static string Describe(string key)
+    {
+        foreach (var (env, mapped) in EnvironmentToKey)
+        {
+            if (string.Equals(mapped, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"{env} ({mapped})";
+            }
+        }
+        return key;
+    }
+}

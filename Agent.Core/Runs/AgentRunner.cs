@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agent.Core.Auditing;
+using Agent.Core.Configuration;
+using Agent.Core.Llm;
+using Agent.Core.Tools;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace Agent.Core.Runs;
+
+/// <summary>
+/// The reasoning loop: ask the model, run the tools it picks through <see cref="ToolExecutor"/>, feed the results back,
+/// until it answers or a limit ends the run. Every turn and every execution is audited as it happens.
+/// </summary>
+public sealed partial class AgentRunner(
+    IChatCompletionService chat,
+    ToolFunctionCatalog catalog,
+    ToolExecutor executor,
+    IAuditWriter audit,
+    IRunEventSink events,
+    IOptions<AgentOptions> agentOptions,
+    IOptions<LlmOptions> llmOptions,
+    TimeProvider clock,
+    ILogger<AgentRunner> logger)
+{
+    private const string SystemPrompt =
+        "You are an autonomous agent working inside an isolated workspace. Use only the provided tools, " +
+        "with paths relative to the workspace. When you have what you need, answer the user concisely.";
+
+    private readonly AgentOptions _limits = agentOptions.Value;
+    private readonly string _model = llmOptions.Value.Model ?? LlmProviders.All[llmOptions.Value.EffectiveProvider].DefaultModel;
+    private readonly TimeSpan _llmTimeout = TimeSpan.FromSeconds(llmOptions.Value.RequestTimeout);
+
+    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var run = new RunContext(request, clock.GetUtcNow(), events, clock);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = request.RunId });
+        await audit.StartRunAsync(new RequestRecord
+        {
+            Id = request.RunId,
+            Input = request.Input,
+            Status = RunStatus.Running,
+            Source = request.Source,
+            Principal = request.Principal,
+            ClientIp = request.ClientIp,
+            CreatedAt = run.CreatedAt,
+        });
+        run.Publish(RunEventTypes.RunStarted, new JsonObject { ["input"] = request.Input, ["source"] = request.Source });
+
+        using var runDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        runDeadline.CancelAfter(TimeSpan.FromSeconds(_limits.RunTimeout));
+        string status, error = null!;
+        string? output = null;
+        try
+        {
+            output = await LoopAsync(run, runDeadline.Token);
+            status = run.Executions.All(e => e.Succeeded) ? RunStatus.Success : RunStatus.ToolError;
+            error = null!;
+        }
+        catch (RunLimitException ex)
+        {
+            (status, error) = (RunStatus.Error, ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            (status, error) = (RunStatus.Error, "Run cancelled by the caller.");
+        }
+        catch (OperationCanceledException)
+        {
+            (status, error) = (RunStatus.Error, $"Run timeout: the run exceeded {_limits.RunTimeout} s (RUN_TIMEOUT).");
+        }
+        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or KernelException)
+        {
+            LogLlmFailed(logger, ex);
+            (status, error) = (RunStatus.Error, $"LLM request failed: {ex.Message}");
+        }
+
+        var duration = (long)(clock.GetUtcNow() - run.CreatedAt).TotalMilliseconds;
+        await audit.CompleteRunAsync(request.RunId, status, output, error, clock.GetUtcNow(), duration);
+        run.Publish(RunEventTypes.RunFinished, new JsonObject
+        {
+            ["status"] = status,
+            ["output"] = output,
+            ["error"] = error,
+            ["duration_ms"] = duration,
+        });
+        LogRunFinished(logger, status, run.Executions.Count, duration);
+        return new RunResult(request.RunId, status, output, error, run.Executions, run.CreatedAt, duration);
+    }
+
+    private async Task<string?> LoopAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        var history = new ChatHistory(SystemPrompt);
+        history.AddUserMessage(run.Request.Input);
+        var settings = new PromptExecutionSettings
+        {
+            ModelId = _model,
+            FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(catalog.Functions, autoInvoke: false),
+        };
+        var kernel = new Kernel();
+
+        for (var step = 1; step <= _limits.MaxSteps; step++)
+        {
+            var (reply, latency) = await AskAsync(history, settings, kernel, cancellationToken);
+            var calls = FunctionCallContent.GetFunctionCalls(reply).ToList();
+            var decisionId = await RecordDecisionAsync(run, step, reply, calls, latency);
+            if (calls.Count == 0)
+            {
+                return reply.Content;
+            }
+
+            // The assistant message carrying the calls goes into the history before their results.
+            history.Add(reply);
+            foreach (var call in calls)
+            {
+                var result = await ExecuteAsync(run, decisionId, call, cancellationToken);
+                history.Add(new FunctionResultContent(call, ResultForModel(result)).ToChatMessage());
+            }
+        }
+        throw new RunLimitException($"Step limit reached: the model did not finish within {_limits.MaxSteps} steps (MAX_STEPS).");
+    }
+
+    private async Task<(ChatMessageContent Reply, long LatencyMs)> AskAsync(
+        ChatHistory history, PromptExecutionSettings settings, Kernel kernel, CancellationToken cancellationToken)
+    {
+        using var callDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        callDeadline.CancelAfter(_llmTimeout);
+        var clockStart = Stopwatch.GetTimestamp();
+        try
+        {
+            var reply = await chat.GetChatMessageContentAsync(history, settings, kernel, callDeadline.Token);
+            return (reply, (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RunLimitException($"LLM timeout: the model did not answer within {_llmTimeout.TotalSeconds:0} s (LLM_TIMEOUT).");
+        }
+    }
+
+    private async Task<long> RecordDecisionAsync(RunContext run, int step, ChatMessageContent reply, List<FunctionCallContent> calls, long latencyMs)
+    {
+        var selected = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
+        {
+            ["id"] = c.Id,
+            ["name"] = c.FunctionName,
+            ["arguments"] = ArgumentsToJson(c),
+        }).ToArray());
+        var (inputTokens, outputTokens) = TokenUsage.From(reply);
+        var decisionId = await audit.RecordDecisionAsync(new DecisionRecord
+        {
+            RequestId = run.Request.RunId,
+            Step = step,
+            Reasoning = reply.Content,
+            SelectedTools = selected.ToJsonString(JsonDefaults.Compact),
+            Model = reply.ModelId ?? _model,
+            InputTokens = inputTokens,
+            OutputTokens = outputTokens,
+            LatencyMs = latencyMs,
+            CreatedAt = clock.GetUtcNow(),
+        });
+        run.Publish(RunEventTypes.Decision, new JsonObject
+        {
+            ["step"] = step,
+            ["reasoning"] = reply.Content,
+            ["tools"] = selected.DeepClone(),
+            ["latency_ms"] = latencyMs,
+        });
+        return decisionId;
+    }
+
+    private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken)
+    {
+        var input = ArgumentsToJson(call);
+        run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = call.FunctionName, ["input"] = input?.DeepClone() });
+
+        // Unparseable arguments never reach a tool; the model is told why and may try again.
+        var result = call.Exception is not null
+            ? new ToolExecutionResult(call.FunctionName, ToolExecutionStatus.InvalidInput, input, null,
+                $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
+            : await executor.ExecuteAsync(call.FunctionName, input, cancellationToken);
+        run.Executions.Add(result);
+
+        await audit.RecordExecutionAsync(new ToolExecutionRecord
+        {
+            RequestId = run.Request.RunId,
+            DecisionId = decisionId,
+            ToolName = result.ToolName,
+            Input = result.Input?.ToJsonString(JsonDefaults.Compact),
+            Output = result.Output?.ToJsonString(JsonDefaults.Compact),
+            Status = result.Status.ToWire(),
+            Error = result.Error,
+            DurationMs = result.DurationMs,
+            CreatedAt = clock.GetUtcNow(),
+        });
+        run.Publish(RunEventTypes.ToolCompleted, new JsonObject
+        {
+            ["call_id"] = call.Id,
+            ["tool_name"] = result.ToolName,
+            ["status"] = result.Status.ToWire(),
+            ["duration_ms"] = result.DurationMs,
+            ["output"] = result.Output?.DeepClone(),
+            ["error"] = result.Error,
+            ["truncated"] = result.Truncated,
+        });
+        return result;
+    }
+
+    private static JsonObject? ArgumentsToJson(FunctionCallContent call) =>
+        call.Arguments is null
+            ? null
+            : JsonSerializer.SerializeToNode(call.Arguments.ToDictionary(a => a.Key, a => a.Value), JsonDefaults.Compact) as JsonObject;
+
+    private static string ResultForModel(ToolExecutionResult result) =>
+        new JsonObject
+        {
+            ["status"] = result.Status.ToWire(),
+            ["output"] = result.Output?.DeepClone(),
+            ["error"] = result.Error,
+        }.ToJsonString(JsonDefaults.Compact);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Run finished {Status} after {Executions} tool execution(s) in {DurationMs} ms")]
+    private static partial void LogRunFinished(ILogger logger, string status, int executions, long durationMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "LLM request failed")]
+    private static partial void LogLlmFailed(ILogger logger, Exception exception);
+
+    /// <summary>Per-run state: the request, its executions so far and its event sequence.</summary>
+    private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock)
+    {
+        private int _sequence;
+
+        public RunRequest Request { get; } = request;
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+        public List<ToolExecutionResult> Executions { get; } = [];
+
+        public void Publish(string type, JsonObject data) =>
+            events.Publish(new RunEvent(Request.RunId, Interlocked.Increment(ref _sequence), type, clock.GetUtcNow(), data));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Agent.Core.Workspace;
+using NJsonSchema;
+
+namespace Agent.Core.Tools.BuiltIn;
+
+/// <summary>Reports the agent's status, platform, .NET version, uptime and workspace.</summary>
+public sealed class HealthCheckTool(WorkspaceRoot workspace, TimeProvider clock) : IAgentTool
+{
+    private static readonly JsonSchema Schema = ToolSchemas.Parse("""{ "type": "object", "properties": {}, "additionalProperties": false }""");
+
+    public string Name => "health_check";
+
+    public string Description => "Check the agent's health status and system information.";
+
+    public JsonSchema InputSchema => Schema;
+
+    public ToolPermission Permissions => ToolPermission.None;
+
+    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    {
+        var started = new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime());
+        return Task.FromResult<JsonNode?>(new JsonObject
+        {
+            ["status"] = Directory.Exists(workspace.FullPath) ? "healthy" : "unhealthy",
+            ["platform"] = RuntimeInformation.OSDescription,
+            ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
+            ["dotnet_version"] = Environment.Version.ToString(),
+            ["uptime_seconds"] = (long)(clock.GetUtcNow() - started).TotalSeconds,
+            ["workspace"] = workspace.FullPath,
+        });
+    }
+}

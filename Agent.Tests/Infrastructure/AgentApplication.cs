@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using Agent.Core;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Agent.Tests.Infrastructure;
+
+/// <summary>
+/// The real application with its own temporary workspace and audit database. Settings use the
+/// configuration keys (<c>Agent:RateLimitRequests</c>); pass more through <see cref="Settings"/> before first use.
+/// </summary>
+public sealed class AgentApplication : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+    public const string ApiKeyName = "tests";
+
+    private readonly TempDirectory _root = new("agent-app");
+
+    public AgentApplication(IDictionary<string, string?>? settings = null)
+    {
+        Directory.CreateDirectory(WorkspacePath);
+        Settings = new Dictionary<string, string?>
+        {
+            [$"Agent:ApiKeys:{ApiKeyName}"] = ApiKey,
+            ["Agent:WorkspaceRoot"] = WorkspacePath,
+            ["Agent:DatabasePath"] = DatabasePath,
+            ["Agent:RateLimitEnabled"] = "false",
+            ["Llm:Provider"] = "local",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+    }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public string WorkspacePath => _root.Combine("workspace");
+
+    public string DatabasePath => _root.Combine("data", "agent.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>An HTTP client that sends the test API key.</summary>
+    public HttpClient CreateAuthenticatedClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", ApiKey);
+        return client;
+    }
+
+    public async Task<HttpResponseMessage> RunAsync(string input, HttpClient? client = null) =>
+        await (client ?? CreateAuthenticatedClient()).PostAsJsonAsync("/agent/run", new { input });
+
+    /// <summary>Reads the audit database directly, as an operator would with sqlite3.</summary>
+    public async Task<List<Dictionary<string, object?>>> QueryAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public static System.Text.Json.JsonSerializerOptions Json => JsonDefaults.Compact;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _root.Dispose();
+    }
+}

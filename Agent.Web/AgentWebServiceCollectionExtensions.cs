@@ -1,0 +1,50 @@
+using Agent.Core.Configuration;
+using Agent.Core.Runs;
+using Agent.Web.Api;
+using Agent.Web.Health;
+using Agent.Web.Runs;
+using Agent.Web.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace Agent.Web;
+
+public static class AgentWebServiceCollectionExtensions
+{
+    /// <summary>The host's concerns: JSON, auth, limits, CORS, health, run events, OpenAPI and the console.</summary>
+    public static IServiceCollection AddAgentWeb(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => Core.JsonDefaults.ApplyTo(o.SerializerOptions));
+        services.AddApiErrorHandling();
+
+        services.AddSingleton<ApiKeyStore>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicies.ApiKey, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        services.AddAgentRateLimiting();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<AgentOptions>>((cors, agent) =>
+            cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. agent.Value.CorsOriginList])
+                .WithMethods("GET", "POST")
+                .WithHeaders("Content-Type", ApiKeyAuthenticationHandler.HeaderName)));
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<AgentOptions>>((kestrel, agent) =>
+            kestrel.Limits.MaxRequestBodySize = agent.Value.MaxRequestSize);
+
+        services.AddHealthChecks()
+            .AddCheck<AuditDatabaseHealthCheck>("database")
+            .AddCheck<WorkspaceHealthCheck>("workspace");
+
+        services.AddSingleton<RunEventBroker>();
+        services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
+
+        services.AddOpenApi();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return services;
+    }
+}

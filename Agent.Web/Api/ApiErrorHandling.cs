@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Agent.Web.Api;
+
+/// <summary>
+/// The one place errors become responses: every failure is JSON with an <c>error</c> string
+/// (malformed bodies 422, oversized 413, unknown routes 404, wrong method 405, anything else 500 without internals).
+/// </summary>
+public static partial class ApiErrorHandling
+{
+    public static IServiceCollection AddApiErrorHandling(this IServiceCollection services)
+    {
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    public static WebApplication UseApiErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (response.HasStarted || response.ContentLength > 0 || response.ContentType is not null)
+            {
+                return;
+            }
+            var message = response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => "Not found",
+                StatusCodes.Status405MethodNotAllowed => "Method not allowed",
+                StatusCodes.Status415UnsupportedMediaType => "Unsupported media type: send application/json",
+                StatusCodes.Status401Unauthorized => "Unauthorized",
+                StatusCodes.Status403Forbidden => "Forbidden",
+                _ => $"HTTP {response.StatusCode}",
+            };
+            await response.WriteAsJsonAsync(new ErrorResponse(message));
+        });
+        return app;
+    }
+
+    private sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            var (status, body) = exception switch
+            {
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                    (StatusCodes.Status413PayloadTooLarge, new ErrorResponse("Request body too large")),
+                BadHttpRequestException { InnerException: JsonException json } =>
+                    (StatusCodes.Status422UnprocessableEntity, new ErrorResponse("Invalid request body", [Describe(json)])),
+                BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                    (StatusCodes.Status415UnsupportedMediaType, new ErrorResponse("Unsupported media type: send application/json")),
+                BadHttpRequestException bad when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+                    (StatusCodes.Status422UnprocessableEntity, new ErrorResponse("Invalid request body", ["body: a JSON object with an 'input' string is required"])),
+                BadHttpRequestException bad => (bad.StatusCode, new ErrorResponse("Bad request")),
+                _ => (StatusCodes.Status500InternalServerError, new ErrorResponse("Internal server error")),
+            };
+            if (status == StatusCodes.Status500InternalServerError)
+            {
+                LogUnhandled(logger, exception);
+            }
+            if (context.Response.HasStarted)
+            {
+                return false;
+            }
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(body, cancellationToken);
+            return true;
+        }
+
+        /// <summary>A value of the wrong type names its field; anything else is malformed JSON.</summary>
+        private static string Describe(JsonException json) =>
+            json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && json.Path is { Length: > 2 } path
+                ? $"{path.TrimStart('$', '.')}: wrong type (expected a string)"
+                : $"body: malformed JSON ({json.Message.Split(". ", 2)[0].TrimEnd('.')})";
+
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Unhandled exception")]
+        private static partial void LogUnhandled(ILogger logger, Exception exception);
+    }
+}

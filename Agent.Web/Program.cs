@@ -1,0 +1,30 @@
+using Agent.Core;
+using Agent.Web;
+using Agent.Web.Configuration;
+using Agent.Web.Security;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddAgentConfiguration(args);
+    builder.Services.AddAgentCore(builder.Configuration);
+    builder.Services.AddAgentWeb();
+
+    var app = builder.Build();
+    app.UseAgentPipeline();
+    app.MapAgentEndpoints();
+
+    await app.StartAsync();
+    if (app.Services.GetRequiredService<ApiKeyStore>().TakeGeneratedKey() is { } generated)
+    {
+        // Printed to the console once, never logged: there is no other copy of it.
+        Console.WriteLine($"No AGENT_API_KEY configured. Generated API key for this run (shown once): {generated}");
+    }
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupFailure.TryDescribe(ex, out var message))
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
