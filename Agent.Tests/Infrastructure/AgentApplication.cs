@@ -49,6 +49,14 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Serves on a real loopback port (for browsers and out-of-process clients) and returns its base URL.</summary>
+    public Uri StartOnRealPort()
+    {
+        UseKestrel(0);
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
+
     /// <summary>An HTTP client that sends the test API key.</summary>
     public HttpClient CreateAuthenticatedClient()
     {

@@ -1,9 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Agent.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-
-using Agent.Web.Api;
 
 namespace Agent.Web.Security;
 

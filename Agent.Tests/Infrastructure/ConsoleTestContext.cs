@@ -1,0 +1,52 @@
+using Agent.Core;
+using Agent.Core.Auditing;
+using Bunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MudBlazor.Services;
+
+namespace Agent.Tests.Infrastructure;
+
+/// <summary>
+/// bUnit base for console components: MudBlazor registered once, loose JS interop, and the real core services
+/// over a temporary workspace and audit database.
+/// </summary>
+public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly TempDirectory _root = new("agent-bunit");
+
+    protected ConsoleTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:WorkspaceRoot"] = _root.Combine("workspace"),
+            ["Agent:DatabasePath"] = _root.Combine("data", "agent.db"),
+            ["Llm:Provider"] = "local",
+        }).Build();
+        Services.AddLogging();
+        Services.AddAgentCore(configuration);
+    }
+
+    /// <summary>Migrates the temporary audit database; call before rendering a component that reads it.</summary>
+    protected async Task InitializeDatabaseAsync()
+    {
+        foreach (var hosted in Services.GetServices<IHostedService>().OfType<AuditDatabaseInitializer>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor's services are async-disposable only, so the container must be disposed asynchronously.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _root.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian machine: installs what the tests need, checks formatting,
+# builds Release with warnings as errors, and runs every test (API, bUnit, real Chromium).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing test prerequisites: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "== restore and Release build (warnings are errors)"
+dotnet restore Agent.sln --nologo -v quiet
+dotnet build Agent.sln -c Release --no-restore --nologo -v quiet -warnaserror
+
+echo "== format check"
+dotnet format Agent.sln --verify-no-changes --no-restore
+
+echo "== tests"
+results="$(pwd)/TestResults"
+rm -rf "$results"
+export TEST_ARTIFACTS="$results/artifacts"
+status=0
+dotnet test Agent.sln -c Release --no-build --nologo \
+  --results-directory "$results" --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=minimal" || status=$?
+
+# A plain summary line that CI can read.
+if [ -f "$results/tests.trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$results/tests.trx" | head -n 1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  echo "Screenshots and results: $results"
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+else
+  echo "tests: 0 passed, 1 failed"
+  status=1
+fi
+exit $status
