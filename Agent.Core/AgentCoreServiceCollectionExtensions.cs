@@ -28,4 +28,11 @@ public static class AgentCoreServiceCollectionExtensions
         services.AddSingleton<AgentRunner>();
         return services;
     }
+
+    /// <summary>Binds and validates every options section now; throws <see cref="OptionsValidationException"/> listing each bad key.</summary>
+    public static void ValidateAgentOptions(this IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LlmOptions>>().Value;
+    }
 }

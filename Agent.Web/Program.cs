@@ -11,6 +11,8 @@ try
     builder.Services.AddAgentWeb();
 
     var app = builder.Build();
+    // Fail before the host starts so that a bad value yields one line, not a host failure log.
+    app.Services.ValidateAgentOptions();
     app.UseAgentPipeline();
     app.MapAgentEndpoints();
 
