@@ -1,6 +1,8 @@
 using Agent.Web.Api;
 using Agent.Web.Components;
 using Agent.Web.Health;
+using Agent.Web.Runs;
+using Agent.Web.Security;
 
 namespace Agent.Web;
 
@@ -10,6 +12,8 @@ public static class AgentWebApplicationExtensions
     public static WebApplication UseAgentPipeline(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        app.UseSecurityHeaders();
+        app.UseRequestBodyLimit();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -22,9 +26,12 @@ public static class AgentWebApplicationExtensions
     {
         app.MapHealthApi();
         app.MapAgentApi();
-        app.MapOpenApi("/openapi/v1.json");
+        app.MapAsyncRunApi();
+        app.MapHub<RunsHub>(RunsHub.Path);
+        app.MapAgentOpenApi();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own CSP already says frame-ancestors 'none'; Blazor must not add a second, weaker policy header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -24,6 +24,9 @@ public static class AgentWebServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicies.ApiKey, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser())
+            .AddPolicy(ApiPolicies.Operator, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         services.AddAgentRateLimiting();
         services.AddCors();
@@ -41,8 +44,13 @@ public static class AgentWebServiceCollectionExtensions
 
         services.AddSingleton<RunEventBroker>();
         services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
+        services.AddSingleton<RunManager>();
+        services.AddSignalR().AddJsonProtocol(o => Core.JsonDefaults.ApplyTo(o.PayloadSerializerOptions));
+        services.AddHostedService<RunEventForwarder>();
 
-        services.AddOpenApi();
+        services.AddAgentOpenApi();
+        // SecurityHeaders sends X-Frame-Options: DENY for every response; antiforgery must not add a second value.
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return services;

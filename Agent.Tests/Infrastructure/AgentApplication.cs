@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using Agent.Core;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Tests.Infrastructure;
 
@@ -36,6 +38,9 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>Replaces services after the application registered its own (fake model, extra tools).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     public string WorkspacePath => _root.Combine("workspace");
 
     public string DatabasePath => _root.Combine("data", "agent.db");
@@ -46,6 +51,10 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (ConfigureServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agent.Core.Runs;
+using Agent.Web.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Agent.Web.Api;
@@ -12,27 +13,30 @@ public static class AgentEndpoints
     {
         var agent = app.MapGroup("/agent")
             .WithTags("Agent")
+            .WithStandardErrors()
             .RequireAuthorization(ApiPolicies.ApiKey)
             .RequireRateLimiting(ApiPolicies.AgentRuns);
 
         agent.MapPost("/run", RunAsync)
             .WithName("RunAgent")
             .WithSummary("Run the agent on an instruction and wait for the result")
-            .Accepts<AgentRunRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .Accepts<AgentRunRequest>("application/json");
         return app;
     }
 
     internal static async Task<Results<Ok<AgentRunResponse>, UnprocessableEntity<ErrorResponse>>> RunAsync(
-        AgentRunRequest body, HttpContext http, AgentRunner runner, CancellationToken cancellationToken)
+        AgentRunRequest body, HttpContext http, RunManager runs, CancellationToken cancellationToken)
     {
         var problems = body.Validate();
         if (problems.Count > 0)
         {
             return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid request body", problems));
         }
-        var request = new RunRequest(body.Input!, Source, http.User.FindFirstValue(ClaimTypes.Name), http.Connection.RemoteIpAddress?.ToString());
-        var result = await runner.RunAsync(request, cancellationToken);
+        var result = await runs.RunAsync(CreateRunRequest(body, http), cancellationToken);
         return TypedResults.Ok(AgentRunResponse.From(result));
     }
+
+    /// <summary>The principal is the API key's name (or the console operator), never a key value.</summary>
+    internal static RunRequest CreateRunRequest(AgentRunRequest body, HttpContext http, string source = Source) =>
+        new(body.Input!, source, http.User.FindFirstValue(ClaimTypes.Name), http.Connection.RemoteIpAddress?.ToString());
 }

@@ -31,6 +31,7 @@ public static partial class ApiErrorHandling
             {
                 StatusCodes.Status404NotFound => "Not found",
                 StatusCodes.Status405MethodNotAllowed => "Method not allowed",
+                StatusCodes.Status413PayloadTooLarge => "Request body too large",
                 StatusCodes.Status415UnsupportedMediaType => "Unsupported media type: send application/json",
                 StatusCodes.Status401Unauthorized => "Unauthorized",
                 StatusCodes.Status403Forbidden => "Forbidden",

@@ -4,5 +4,8 @@ namespace Agent.Web.Api;
 public static class ApiPolicies
 {
     public const string ApiKey = "api-key";
+
+    /// <summary>An API key or a signed-in console operator.</summary>
+    public const string Operator = "operator";
     public const string AgentRuns = "agent-runs";
 }
