@@ -16,6 +16,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The OpenAPI document is checked by an independent validator from the npm registry (pinned).
+validator=".tools/node_modules/.bin/validate-api"
+if [ ! -x "$validator" ]; then
+  echo "Installing the OpenAPI validator into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --silent @seriousme/openapi-schema-validator@2.11.0 >/dev/null
+fi
+export OPENAPI_VALIDATOR="$(pwd)/$validator"
+
 echo "== restore and Release build (warnings are errors)"
 dotnet restore Agent.sln --nologo -v quiet
 dotnet build Agent.sln -c Release --no-restore --nologo -v quiet -warnaserror

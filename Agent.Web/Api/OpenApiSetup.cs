@@ -64,6 +64,7 @@ public static class OpenApiSetup
             options.RoutePrefix = "redoc";
             options.SpecUrl = DocumentPath;
             options.DocumentTitle = "Autonomous Agent API";
+            options.IndexStream = () => typeof(OpenApiSetup).Assembly.GetManifestResourceStream("redoc-index.html")!;
         });
         return app;
     }

@@ -1,0 +1,59 @@
+using Agent.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Agent.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ApiDocsBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task SwaggerUi_InRealChromium_ListsTheOperations()
+    {
+        await using var app = new AgentApplication();
+        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.StartOnRealPort().ToString() });
+        var errors = CollectConsoleErrors(page);
+
+        await page.GotoAsync("/docs");
+
+        await Assertions.Expect(page.Locator(".opblock-summary-path").Filter(new() { HasText = "/agent/run" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".info .title")).ToContainTextAsync("Autonomous Agent API");
+        await BrowserFixture.ScreenshotAsync(page, "docs-swagger-ui");
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task ReDoc_InRealChromium_RendersTheDocument()
+    {
+        await using var app = new AgentApplication();
+        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.StartOnRealPort().ToString() });
+        var errors = CollectConsoleErrors(page);
+
+        await page.GotoAsync("/redoc");
+
+        await Assertions.Expect(page.Locator("h1").Filter(new() { HasText = "Autonomous Agent API" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "docs-redoc");
+        await Assertions.Expect(page.GetByText("/agent/runs/{id}/events").First).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "docs-redoc");
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>
+    /// Script errors and content-security-policy violations on our own origin show up as console errors. The CSP
+    /// blocking a third-party resource that a bundled UI asks for (a CDN logo) is the policy working, so it is not one.
+    /// </summary>
+    private static List<string> CollectConsoleErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            var blockedThirdParty = message.Text.Contains("Content Security Policy", StringComparison.Ordinal)
+                && message.Text.Contains("'https://", StringComparison.Ordinal);
+            if (message.Type == "error" && !blockedThirdParty)
+            {
+                errors.Add($"{message.Text} @ {message.Location}");
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        return errors;
+    }
+}
