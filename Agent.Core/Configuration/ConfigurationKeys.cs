@@ -26,6 +26,16 @@ public static class ConfigurationKeys
         ["LLM_MODEL"] = "Llm:Model",
         ["LLM_BASE_URL"] = "Llm:BaseUrl",
         ["LLM_TIMEOUT"] = "Llm:RequestTimeout",
+        ["MAX_READ_SIZE"] = "Tools:MaxReadSize",
+        ["MAX_WRITE_SIZE"] = "Tools:MaxWriteSize",
+        ["SEARCH_MAX_RESULTS"] = "Tools:SearchMaxResults",
+        ["HTTP_ALLOWED_HOSTS"] = "Tools:HttpAllowedHosts",
+        ["HTTP_TIMEOUT"] = "Tools:HttpTimeout",
+        ["HTTP_MAX_RESPONSE_SIZE"] = "Tools:HttpMaxResponseSize",
+        ["COMMAND_ALLOWLIST"] = "Tools:CommandAllowlist",
+        ["COMMAND_PATH"] = "Tools:CommandPath",
+        ["COMMAND_TIMEOUT"] = "Tools:CommandTimeout",
+        ["COMMAND_MAX_OUTPUT"] = "Tools:CommandMaxOutput",
     };
 
     /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>

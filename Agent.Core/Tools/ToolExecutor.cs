@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Agent.Core.Configuration;
+using Agent.Core.Workspace;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -38,13 +39,14 @@ public sealed partial class ToolExecutor(
         }
 
         var arguments = input ?? new JsonObject();
-        var violations = tool.InputSchema.Validate(arguments.ToJsonString());
-        if (arguments is not JsonObject argumentObject || violations.Count > 0)
+        if (arguments is not JsonObject argumentObject)
         {
-            var messages = arguments is JsonObject
-                ? violations.Select(v => $"{(string.IsNullOrEmpty(v.Path) ? "#" : v.Path)}: {v.Kind}" + (v.Property is null ? "" : $" ({v.Property})"))
-                : ["#: input must be a JSON object"];
-            return Finish(ToolExecutionStatus.InvalidInput, error: "Invalid input: " + string.Join("; ", messages));
+            return Finish(ToolExecutionStatus.InvalidInput, error: "Invalid input: input must be a JSON object.");
+        }
+        var violations = tool.InputSchema.Validate(arguments.ToJsonString());
+        if (violations.Count > 0)
+        {
+            return Finish(ToolExecutionStatus.InvalidInput, error: "Invalid input: " + string.Join("; ", ToolInputErrors.Describe(violations)));
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,6 +72,19 @@ public sealed partial class ToolExecutor(
         {
             return Finish(ToolExecutionStatus.Error, error: ex.Message);
         }
+        catch (WorkspaceAccessException ex)
+        {
+            LogPathRefused(logger, toolName, ex.Message);
+            return Finish(ToolExecutionStatus.Error, error: ex.Message);
+        }
+        catch (ToolBlockedException ex)
+        {
+            return Finish(ToolExecutionStatus.Blocked, error: ex.Message);
+        }
+        catch (ToolTimeoutException ex)
+        {
+            return Finish(ToolExecutionStatus.Timeout, error: ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogToolFailed(logger, ex, toolName);
@@ -77,18 +92,39 @@ public sealed partial class ToolExecutor(
         }
     }
 
-    /// <summary>Keeps serialized output within MAX_OUTPUT_SIZE characters, saying so explicitly when it was cut.</summary>
+    /// <summary>
+    /// Keeps serialized output within MAX_OUTPUT_SIZE characters, saying so explicitly when it was cut: the
+    /// replacement (flag, original length and a preview) itself fits the limit.
+    /// </summary>
     private JsonNode? Cap(JsonNode? output, out bool truncated)
     {
         var text = output?.ToJsonString(JsonDefaults.Compact) ?? "null";
         truncated = text.Length > _maxOutput;
-        return truncated
-            ? new JsonObject { ["truncated"] = true, ["original_length"] = text.Length, ["preview"] = text[.._maxOutput] }
-            : output;
+        if (!truncated)
+        {
+            return output;
+        }
+
+        var keep = _maxOutput;
+        while (true)
+        {
+            // Never split a surrogate pair: half a character is not valid JSON text.
+            var cut = keep > 0 && char.IsHighSurrogate(text[keep - 1]) ? keep - 1 : keep;
+            var capped = new JsonObject { ["truncated"] = true, ["original_length"] = text.Length, ["preview"] = text[..cut] };
+            var excess = capped.ToJsonString(JsonDefaults.Compact).Length - _maxOutput;
+            if (excess <= 0 || cut == 0)
+            {
+                return capped;
+            }
+            keep = Math.Max(0, cut - excess);
+        }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Tool {ToolName} finished {Status} in {DurationMs} ms")]
     private static partial void LogExecuted(ILogger logger, string toolName, string status, long durationMs);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Tool {ToolName} refused a path: {Reason}")]
+    private static partial void LogPathRefused(ILogger logger, string toolName, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Tool {ToolName} threw")]
     private static partial void LogToolFailed(ILogger logger, Exception exception, string toolName);

@@ -4,7 +4,7 @@ using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
-/// <summary>Lists a workspace directory: name, type and size of each entry, sorted by name, capped.</summary>
+/// <summary>Lists a workspace directory: name, type and size of each entry, in ordinal order, capped. Links are reported, not followed.</summary>
 public sealed class ListDirTool(WorkspaceRoot workspace) : IAgentTool
 {
     public const int MaxEntries = 1000;
@@ -30,38 +30,39 @@ public sealed class ListDirTool(WorkspaceRoot workspace) : IAgentTool
     public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
     {
         var requested = input["path"]?.GetValue<string>() ?? ".";
-        var directory = new DirectoryInfo(workspace.Resolve(requested));
-        if (!directory.Exists)
+        var directory = workspace.Resolve(requested);
+        var (kind, _) = WorkspaceRoot.Probe(directory);
+        if (kind != FileKind.Directory)
         {
-            throw new ToolException(File.Exists(directory.FullName)
-                ? $"'{requested}' is a file, not a directory."
-                : $"Directory '{requested}' does not exist.");
+            throw new ToolException(kind switch
+            {
+                FileKind.Missing => $"Directory '{requested}' does not exist.",
+                FileKind.Regular => $"'{requested}' is a file, not a directory.",
+                _ => $"'{requested}' is not a directory ({kind.ToWire()}).",
+            });
         }
 
-        var all = directory.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        var names = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>()
+            .Order(StringComparer.Ordinal).ToList();
         var entries = new JsonArray();
-        foreach (var entry in all.Take(MaxEntries))
+        foreach (var name in names.Take(MaxEntries))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var (entryKind, size) = WorkspaceRoot.Probe(Path.Combine(directory, name));
             entries.Add(new JsonObject
             {
-                ["name"] = entry.Name,
-                ["type"] = entry switch
-                {
-                    _ when entry.LinkTarget is not null => "symlink",
-                    DirectoryInfo => "directory",
-                    _ => "file",
-                },
-                ["size"] = entry is FileInfo f && entry.LinkTarget is null ? f.Length : null,
+                ["name"] = name,
+                ["type"] = entryKind.ToWire(),
+                ["size"] = entryKind == FileKind.Regular ? size : null,
             });
         }
 
         return Task.FromResult<JsonNode?>(new JsonObject
         {
-            ["path"] = workspace.Relative(directory.FullName),
+            ["path"] = workspace.Relative(directory),
             ["entries"] = entries,
-            ["count"] = all.Count,
-            ["truncated"] = all.Count > MaxEntries,
+            ["count"] = names.Count,
+            ["truncated"] = names.Count > MaxEntries,
         });
     }
 }

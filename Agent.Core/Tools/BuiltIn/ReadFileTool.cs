@@ -1,24 +1,32 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Workspace;
+using Microsoft.Extensions.Options;
 using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
-/// <summary>Reads a text file in the workspace, up to <c>max_lines</c> lines and the output limit.</summary>
-public sealed class ReadFileTool(WorkspaceRoot workspace) : IAgentTool
+/// <summary>
+/// Reads a text file in the workspace: at most <c>max_lines</c> lines and <c>Tools:MaxReadSize</c> bytes.
+/// FIFOs, devices and sockets are refused without being opened; binary files are reported, not dumped.
+/// </summary>
+public sealed class ReadFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
 {
+    public const int DefaultMaxLines = 1000;
+
     private static readonly JsonSchema Schema = ToolSchemas.Parse("""
         {
           "type": "object",
           "properties": {
             "path": { "type": "string", "description": "File path relative to the workspace root", "minLength": 1, "maxLength": 4096 },
-            "max_lines": { "type": "integer", "description": "Maximum lines to read (1-1000)", "minimum": 1, "maximum": 1000 }
+            "max_lines": { "type": "integer", "description": "Maximum lines to read (1-1000, default 1000)", "minimum": 1, "maximum": 1000 }
           },
           "required": ["path"],
           "additionalProperties": false
         }
         """);
+
+    private readonly long _maxBytes = options.Value.MaxReadSize;
 
     public string Name => "read_file";
 
@@ -31,28 +39,63 @@ public sealed class ReadFileTool(WorkspaceRoot workspace) : IAgentTool
     public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
     {
         var requested = input["path"]!.GetValue<string>();
-        var maxLines = input["max_lines"]?.GetValue<int>() ?? 1000;
-        var file = new FileInfo(workspace.Resolve(requested));
-        if (!file.Exists)
+        var maxLines = input["max_lines"]?.GetValue<int>() ?? DefaultMaxLines;
+
+        FileStream stream;
+        string fullPath;
+        long size;
+        try
         {
-            throw new ToolException(Directory.Exists(file.FullName) ? $"'{requested}' is a directory." : $"File '{requested}' does not exist.");
+            stream = workspace.OpenRead(requested, out fullPath, out size);
+        }
+        catch (FileNotFoundException)
+        {
+            throw FileErrors.NotFound(requested);
+        }
+        catch (NotRegularFileException ex)
+        {
+            throw FileErrors.NotRegular(requested, ex.Kind);
         }
 
-        using var reader = new StreamReader(file.FullName, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var content = new StringBuilder();
-        var lines = 0;
-        while (lines < maxLines && await reader.ReadLineAsync(cancellationToken) is { } line)
+        byte[] bytes;
+        bool moreBytes;
+        await using (stream)
         {
-            content.Append(line).Append('\n');
+            (bytes, moreBytes) = await ContentSniffer.ReadUpToAsync(stream, _maxBytes, cancellationToken);
+        }
+
+        var result = new JsonObject { ["path"] = workspace.Relative(fullPath), ["size"] = size };
+        if (ContentSniffer.LooksBinary(bytes))
+        {
+            result["binary"] = true;
+            result["message"] = "Binary file; content not shown.";
+            return result;
+        }
+
+        var (content, lines, moreLines) = TakeLines(Decode(bytes), maxLines);
+        result["content"] = content;
+        result["line_count"] = lines;
+        result["truncated"] = moreLines || moreBytes;
+        return result;
+    }
+
+    private static string Decode(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The first lines of the text, exactly as in the file (line endings kept).</summary>
+    private static (string Content, int Lines, bool More) TakeLines(string text, int maxLines)
+    {
+        var end = 0;
+        var lines = 0;
+        while (lines < maxLines && end < text.Length)
+        {
+            var newline = text.IndexOf('\n', end);
+            end = newline < 0 ? text.Length : newline + 1;
             lines++;
         }
-        return new JsonObject
-        {
-            ["path"] = workspace.Relative(file.FullName),
-            ["content"] = content.ToString(),
-            ["size"] = file.Length,
-            ["line_count"] = lines,
-            ["truncated"] = await reader.ReadLineAsync(cancellationToken) is not null,
-        };
+        return (text[..end], lines, end < text.Length);
     }
 }

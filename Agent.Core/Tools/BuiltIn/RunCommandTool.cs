@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Agent.Core.Workspace;
+using Microsoft.Extensions.Options;
+using NJsonSchema;
+
+namespace Agent.Core.Tools.BuiltIn;
+
+/// <summary>
+/// Starts an executable named on <c>Tools:CommandAllowlist</c> with an argument list: no shell, working directory
+/// the workspace, an environment of only PATH, HOME (the workspace) and LANG. Output is capped, and the whole
+/// process tree is killed when <c>Tools:CommandTimeout</c> or the executor's deadline passes. Needs the
+/// <c>execute</c> permission, which is blocked by default.
+/// </summary>
+public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
+{
+    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
+        {
+          "type": "object",
+          "properties": {
+            "command": { "type": "string", "description": "Executable name from the allowlist, e.g. 'git' (no path, no shell syntax)", "pattern": "^[A-Za-z0-9][A-Za-z0-9._+-]*$", "maxLength": 128 },
+            "args": { "type": "array", "description": "Arguments, passed as-is without shell interpretation", "items": { "type": "string", "maxLength": 4096 }, "maxItems": 64 }
+          },
+          "required": ["command"],
+          "additionalProperties": false
+        }
+        """);
+
+    private readonly ToolsOptions _options = options.Value;
+
+    public string Name => "run_command";
+
+    public string Description => "Run an allowed program (no shell) in the workspace and return its exit code and output.";
+
+    public JsonSchema InputSchema => Schema;
+
+    public ToolPermission Permissions => ToolPermission.Execute;
+
+    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    {
+        var command = input["command"]!.GetValue<string>();
+        var args = input["args"]?.AsArray().Select(a => a!.GetValue<string>()).ToArray() ?? [];
+        if (!_options.CommandAllowlistNames.Contains(command, StringComparer.Ordinal))
+        {
+            throw new ToolBlockedException($"Command '{command}' is not on the allowlist (COMMAND_ALLOWLIST).");
+        }
+        var executable = Locate(command);
+
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = workspace.FullPath,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment.Clear();
+        start.Environment["PATH"] = _options.CommandPath;
+        start.Environment["HOME"] = workspace.FullPath;
+        start.Environment["LANG"] = "C.UTF-8";
+
+        using var process = Process.Start(start) ?? throw new ToolException($"Command '{command}' could not be started.");
+        process.StandardInput.Close();
+        var stdout = CaptureAsync(process.StandardOutput);
+        var stderr = CaptureAsync(process.StandardError);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(_options.CommandTimeout));
+        // Registered on the token itself, so the tree dies even when the executor has already given up on this call.
+        using var kill = limit.Token.Register(() => KillTree(process));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+            await Task.WhenAll(stdout, stderr).WaitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new ToolTimeoutException(
+                $"Command '{command}' exceeded the {_options.CommandTimeout} s limit (COMMAND_TIMEOUT); its process tree was killed.");
+        }
+
+        var (outText, outTruncated) = await stdout;
+        var (errText, errTruncated) = await stderr;
+        return new JsonObject
+        {
+            ["command"] = command,
+            ["args"] = new JsonArray(args.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()),
+            ["exit_code"] = process.ExitCode,
+            ["stdout"] = outText,
+            ["stderr"] = errText,
+            ["stdout_truncated"] = outTruncated,
+            ["stderr_truncated"] = errTruncated,
+        };
+    }
+
+    /// <summary>Finds the executable on the configured command path only, never in the workspace or the server's directory.</summary>
+    private string Locate(string command)
+    {
+        foreach (var directory in _options.CommandPathDirectories)
+        {
+            var candidate = Path.Combine(directory, command);
+            if (File.Exists(candidate) && !workspace.IsInside(Path.GetFullPath(candidate)))
+            {
+                return candidate;
+            }
+        }
+        throw new ToolException($"Command '{command}' was not found on the command path ({_options.CommandPath}).");
+    }
+
+    /// <summary>Keeps the first <c>CommandMaxOutput</c> characters and drains the rest, so a chatty child never blocks on a full pipe.</summary>
+    private async Task<(string Text, bool Truncated)> CaptureAsync(StreamReader reader)
+    {
+        var kept = new StringBuilder();
+        var truncated = false;
+        var buffer = new char[8192];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            var room = _options.CommandMaxOutput - kept.Length;
+            if (read > room)
+            {
+                truncated = true;
+            }
+            kept.Append(buffer, 0, Math.Min(room, read));
+        }
+        return (kept.ToString(), truncated);
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}

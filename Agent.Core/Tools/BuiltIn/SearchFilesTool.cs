@@ -1,0 +1,208 @@
+using System.IO.Enumeration;
+using System.Text;
+using System.Text.Json.Nodes;
+using Agent.Core.Workspace;
+using Microsoft.Extensions.Options;
+using NJsonSchema;
+
+namespace Agent.Core.Tools.BuiltIn;
+
+/// <summary>
+/// Finds files by name glob and/or lines containing a text, below a workspace directory. Never opens anything but
+/// regular files, never enters linked directories, follows file links only when they stay inside the workspace,
+/// skips binary files, and stops at <c>Tools:SearchMaxResults</c> results or <c>Tools:SearchMaxFiles</c> files.
+/// </summary>
+public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
+{
+    public const int MaxDepth = 32;
+    public const int MaxLineText = 200;
+
+    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
+        {
+          "type": "object",
+          "properties": {
+            "pattern": { "type": "string", "description": "File name glob, e.g. '*.md' (* and ? wildcards, case-insensitive)", "minLength": 1, "maxLength": 256 },
+            "query": { "type": "string", "description": "Text to find in file contents (case-insensitive)", "minLength": 1, "maxLength": 1000 },
+            "path": { "type": "string", "description": "Directory to search, relative to the workspace root (default '.')", "maxLength": 4096 }
+          },
+          "anyOf": [ { "required": ["pattern"] }, { "required": ["query"] } ],
+          "additionalProperties": false
+        }
+        """);
+
+    private readonly ToolsOptions _options = options.Value;
+
+    public string Name => "search_files";
+
+    public string Description => "Search the workspace for files whose name matches a glob (pattern) and/or that contain a text (query).";
+
+    public JsonSchema InputSchema => Schema;
+
+    public ToolPermission Permissions => ToolPermission.Read;
+
+    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    {
+        var pattern = input["pattern"]?.GetValue<string>();
+        var query = input["query"]?.GetValue<string>();
+        var requested = input["path"]?.GetValue<string>() ?? ".";
+        var start = workspace.Resolve(requested);
+        if (WorkspaceRoot.Probe(start).Kind != FileKind.Directory)
+        {
+            throw new ToolException($"Directory '{requested}' does not exist.");
+        }
+
+        var search = new Search(query, _options.SearchMaxResults);
+        var scanned = 0;
+        var truncated = false;
+        var pending = new Stack<(string Path, int Depth)>();
+        pending.Push((start, 0));
+        while (!truncated && pending.TryPop(out var directory))
+        {
+            var names = Directory.EnumerateFileSystemEntries(directory.Path).Select(Path.GetFileName).OfType<string>()
+                .Order(StringComparer.Ordinal).ToList();
+            var subdirectories = new List<string>();
+            foreach (var name in names)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var entry = Path.Combine(directory.Path, name);
+                var (kind, _) = WorkspaceRoot.Probe(entry);
+                var target = entry;
+                if (kind == FileKind.SymbolicLink)
+                {
+                    (kind, target) = FollowInside(entry);
+                    if (kind == FileKind.Directory)
+                    {
+                        // Entering linked directories invites loops; the real directory is searched where it lives.
+                        search.SkippedLinks++;
+                        continue;
+                    }
+                }
+                switch (kind)
+                {
+                    case FileKind.Directory:
+                        subdirectories.Add(entry);
+                        continue;
+                    case FileKind.Regular:
+                        break;
+                    case FileKind.Missing:
+                        search.SkippedLinks++;
+                        continue;
+                    default:
+                        search.SkippedSpecial++;
+                        continue;
+                }
+                if (pattern is not null && !FileSystemName.MatchesSimpleExpression(pattern, name, ignoreCase: true))
+                {
+                    continue;
+                }
+                if (++scanned > _options.SearchMaxFiles || search.Full)
+                {
+                    truncated = true;
+                    break;
+                }
+                await search.AddAsync(workspace.Relative(entry), target, _options.SearchMaxFileSize, cancellationToken);
+            }
+            if (directory.Depth < MaxDepth)
+            {
+                // Pushed in reverse so that directories are searched in ordinal order, depth first.
+                foreach (var subdirectory in Enumerable.Reverse(subdirectories))
+                {
+                    pending.Push((subdirectory, directory.Depth + 1));
+                }
+            }
+        }
+
+        var result = new JsonObject
+        {
+            ["path"] = workspace.Relative(start),
+            ["pattern"] = pattern,
+            ["query"] = query,
+        };
+        if (query is null)
+        {
+            result["files"] = new JsonArray(search.Files.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
+        }
+        else
+        {
+            result["matches"] = search.Matches;
+        }
+        result["count"] = query is null ? search.Files.Count : search.Matches.Count;
+        result["truncated"] = truncated || search.Full;
+        result["skipped_binary"] = search.SkippedBinary;
+        result["skipped_links"] = search.SkippedLinks;
+        result["skipped_special"] = search.SkippedSpecial;
+        return result;
+    }
+
+    /// <summary>The kind and real path of a link's target when it stays inside the workspace; <c>Missing</c> otherwise.</summary>
+    private (FileKind Kind, string Target) FollowInside(string link)
+    {
+        try
+        {
+            var target = workspace.Resolve(workspace.Relative(link));
+            return (WorkspaceRoot.Probe(target).Kind, target);
+        }
+        catch (WorkspaceAccessException)
+        {
+            return (FileKind.Missing, link);
+        }
+    }
+
+    private sealed class Search(string? query, int maxResults)
+    {
+        public List<string> Files { get; } = [];
+
+        public JsonArray Matches { get; } = [];
+
+        public int SkippedBinary { get; set; }
+
+        public int SkippedLinks { get; set; }
+
+        public int SkippedSpecial { get; set; }
+
+        public bool Full => (query is null ? Files.Count : Matches.Count) >= maxResults;
+
+        public async Task AddAsync(string relative, string fullPath, long maxBytes, CancellationToken cancellationToken)
+        {
+            if (query is null)
+            {
+                Files.Add(relative);
+                return;
+            }
+
+            byte[] bytes;
+            try
+            {
+                await using var stream = NativeFiles.OpenRegularForRead(fullPath, out _);
+                (bytes, _) = await ContentSniffer.ReadUpToAsync(stream, maxBytes, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WorkspaceAccessException)
+            {
+                SkippedSpecial++;
+                return;
+            }
+            if (ContentSniffer.LooksBinary(bytes))
+            {
+                SkippedBinary++;
+                return;
+            }
+
+            using var reader = new StringReader(Encoding.UTF8.GetString(bytes));
+            var number = 0;
+            while (reader.ReadLine() is { } line && !Full)
+            {
+                number++;
+                if (line.Contains(query, StringComparison.OrdinalIgnoreCase))
+                {
+                    var text = line.Trim();
+                    Matches.Add(new JsonObject
+                    {
+                        ["path"] = relative,
+                        ["line"] = number,
+                        ["text"] = text.Length > MaxLineText ? text[..MaxLineText] : text,
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace Agent.Core.Tools;
+
+/// <summary>Section <c>Tools</c>: limits and allowlists of the individual built-in tools.</summary>
+public sealed class ToolsOptions
+{
+    public const string SectionName = "Tools";
+
+    /// <summary>Bytes <c>read_file</c> reads at most from one file.</summary>
+    public long MaxReadSize { get; set; } = 1_048_576;
+
+    /// <summary>Bytes one <c>write_file</c> call may leave in a file (appends included).</summary>
+    public long MaxWriteSize { get; set; } = 1_048_576;
+
+    /// <summary>Matches (or files) <c>search_files</c> returns at most.</summary>
+    public int SearchMaxResults { get; set; } = 100;
+
+    /// <summary>Files <c>search_files</c> looks at before it stops and reports <c>truncated</c>.</summary>
+    public int SearchMaxFiles { get; set; } = 5000;
+
+    /// <summary>Bytes of each file <c>search_files</c> scans for the query.</summary>
+    public long SearchMaxFileSize { get; set; } = 1_048_576;
+
+    /// <summary>Comma-separated hosts <c>http_get</c> may reach; <c>*.example.com</c> allows subdomains. Empty: none.</summary>
+    public string HttpAllowedHosts { get; set; } = "";
+
+    /// <summary>Seconds one <c>http_get</c> may take, redirects included.</summary>
+    public int HttpTimeout { get; set; } = 10;
+
+    /// <summary>Bytes of a response body <c>http_get</c> reads at most.</summary>
+    public long HttpMaxResponseSize { get; set; } = 262_144;
+
+    /// <summary>Redirects <c>http_get</c> follows, each checked against the allowlist.</summary>
+    public int HttpMaxRedirects { get; set; } = 5;
+
+    /// <summary>Comma-separated executable names <c>run_command</c> may start. Empty: none.</summary>
+    public string CommandAllowlist { get; set; } = "";
+
+    /// <summary>Colon-separated directories searched for allowed executables; also the child's PATH.</summary>
+    public string CommandPath { get; set; } = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>Seconds one command may run before its process tree is killed.</summary>
+    public int CommandTimeout { get; set; } = 10;
+
+    /// <summary>Characters of stdout and of stderr kept per command.</summary>
+    public int CommandMaxOutput { get; set; } = 65_536;
+
+    public IReadOnlyList<string> HttpAllowedHostList => Split(HttpAllowedHosts, ',');
+
+    public IReadOnlyList<string> CommandAllowlistNames => Split(CommandAllowlist, ',');
+
+    public IReadOnlyList<string> CommandPathDirectories => Split(CommandPath, ':');
+
+    private static string[] Split(string? value, char separator) =>
+        (value ?? "").Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

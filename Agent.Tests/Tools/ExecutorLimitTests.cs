@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Agent.Core;
+using Agent.Core.Tools;
+using Agent.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agent.Tests.Tools;
+
+/// <summary>MAX_TOOL_TIMEOUT and MAX_OUTPUT_SIZE hold whatever the tool does.</summary>
+public sealed class ExecutorLimitTests
+{
+    [Fact]
+    public async Task ExecuteAsync_ToolIgnoringItsToken_TimeoutAtMaxToolTimeout()
+    {
+        using var stubborn = new StubbornTool();
+        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxToolTimeout"] = "1" }, s => s.AddSingleton<IAgentTool>(stubborn));
+        var clock = Stopwatch.StartNew();
+
+        var result = await tools.RunAsync("stubborn", "{}");
+
+        Assert.Equal(ToolExecutionStatus.Timeout, result.Status);
+        Assert.Equal("Tool 'stubborn' exceeded the 1 s timeout (MAX_TOOL_TIMEOUT).", result.Error);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OutputOverMaxOutputSize_CappedWithinLimitAndFlagged()
+    {
+        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxOutputSize"] = "500" }, s => s.AddSingleton<IAgentTool>(new VerboseTool(5000)));
+
+        var result = await tools.RunAsync("verbose", "{}");
+
+        Assert.Equal(ToolExecutionStatus.Success, result.Status);
+        Assert.True(result.Truncated);
+        Assert.True(result.Output!["truncated"]!.GetValue<bool>());
+        Assert.True(result.Output["original_length"]!.GetValue<int>() > 5000);
+        Assert.InRange(result.Output.ToJsonString(JsonDefaults.Compact).Length, 400, 500);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_OutputWithinLimit_ReturnedWhole()
+    {
+        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxOutputSize"] = "500" }, s => s.AddSingleton<IAgentTool>(new VerboseTool(100)));
+
+        var result = await tools.RunAsync("verbose", "{}");
+
+        Assert.False(result.Truncated);
+        Assert.Equal(100, result.Output!["text"]!.GetValue<string>().Length);
+    }
+
+    [Fact]
+    public async Task ListDir_MoreEntriesThanTheCap_CappedWithCountAndFlag()
+    {
+        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxOutputSize"] = "1000000" });
+        for (var i = 0; i < 1005; i++)
+        {
+            File.WriteAllText(tools.InWorkspace($"f{i:D4}.txt"), "");
+        }
+
+        var result = await tools.RunAsync("list_dir", null);
+
+        var entries = result.Output!["entries"]!.AsArray();
+        Assert.Equal(1000, entries.Count);
+        Assert.Equal(1005, result.Output["count"]!.GetValue<int>());
+        Assert.True(result.Output["truncated"]!.GetValue<bool>());
+        Assert.Equal("f0000.txt", entries[0]!["name"]!.GetValue<string>());
+        Assert.Equal("f0999.txt", entries[999]!["name"]!.GetValue<string>());
+    }
+}
