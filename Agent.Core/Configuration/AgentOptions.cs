@@ -27,8 +27,8 @@ public sealed class AgentOptions
     /// <summary>Comma-separated permissions no tool may use: read, write, execute, network.</summary>
     public string BlockedPermissions { get; set; } = "network,execute";
 
-    /// <summary>Tool names switched off by the operator; they are not offered and not executed.</summary>
-    public List<string> DisabledTools { get; set; } = [];
+    /// <summary>Comma-separated tool names switched off by the operator; they are not offered and not executed.</summary>
+    public string DisabledTools { get; set; } = "";
 
     public bool RateLimitEnabled { get; set; } = true;
 
@@ -47,6 +47,8 @@ public sealed class AgentOptions
     public IReadOnlyList<string> CorsOriginList => SplitList(CorsOrigins);
 
     public IReadOnlyList<string> BlockedPermissionList => SplitList(BlockedPermissions);
+
+    public IReadOnlyList<string> DisabledToolList => SplitList(DisabledTools);
 
     internal static IReadOnlyList<string> SplitList(string? value) =>
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

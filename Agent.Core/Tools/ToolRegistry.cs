@@ -10,10 +10,7 @@ public sealed class ToolRegistry
 
     public ToolRegistry(IEnumerable<IAgentTool> tools, IOptions<AgentOptions> options)
     {
-        // Entries may themselves be comma-separated lists (DISABLED_TOOLS=run_command,http_get).
-        var disabled = options.Value.DisabledTools
-            .SelectMany(entry => entry.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .ToHashSet(StringComparer.Ordinal);
+        var disabled = options.Value.DisabledToolList.ToHashSet(StringComparer.Ordinal);
         All = tools.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
         _enabled = All.Where(t => !disabled.Contains(t.Name)).ToDictionary(t => t.Name, StringComparer.Ordinal);
     }

@@ -27,7 +27,7 @@ public sealed class PermissionTests
     {
         var counting = new CountingTool();
         using var tools = new ToolHarness(
-            new Dictionary<string, string?> { ["Agent:DisabledTools:0"] = "write_file,counting" },
+            new Dictionary<string, string?> { ["Agent:DisabledTools"] = "write_file,counting" },
             s => s.AddSingleton<IAgentTool>(counting));
 
         var write = await tools.RunAsync("write_file", """{"path": "x.txt", "content": "x"}""");
