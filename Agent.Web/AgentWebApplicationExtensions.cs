@@ -28,6 +28,7 @@ public static class AgentWebApplicationExtensions
         app.MapAgentApi();
         app.MapAsyncRunApi();
         app.MapHub<RunsHub>(RunsHub.Path);
+        app.MapSignOut();
         app.MapAgentOpenApi();
         app.MapStaticAssets();
         // Our own CSP already says frame-ancestors 'none'; Blazor must not add a second, weaker policy header.

@@ -4,7 +4,6 @@ using Agent.Web.Api;
 using Agent.Web.Health;
 using Agent.Web.Runs;
 using Agent.Web.Security;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -18,16 +17,7 @@ public static class AgentWebServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => Core.JsonDefaults.ApplyTo(o.SerializerOptions));
         services.AddApiErrorHandling();
 
-        services.AddSingleton<ApiKeyStore>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicies.ApiKey, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser())
-            .AddPolicy(ApiPolicies.Operator, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
+        services.AddAgentAuthentication();
         services.AddAgentRateLimiting();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<AgentOptions>>((cors, agent) =>

@@ -17,6 +17,7 @@ public static class AuditServiceCollectionExtensions
         });
         services.AddSingleton<IAuditWriter, EfAuditWriter>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditStatistics>();
         services.AddHostedService<AuditDatabaseInitializer>();
         return services;
     }

@@ -1,22 +1,78 @@
+using System.Text.RegularExpressions;
 using Agent.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Agent.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class ConsoleBrowserTests(BrowserFixture browser)
+public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task Dashboard_InRealChromium_ShowsHealthyStatus()
+    public async Task Dashboard_Unauthenticated_RedirectsToSignInThenShowsHealth()
     {
         await using var app = new AgentApplication();
         var baseUrl = app.StartOnRealPort();
-        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl.ToString() });
 
-        await page.GotoAsync("/");
+        var page = await ConsoleSession.SignInAsync(browser, baseUrl, path: "/");
 
-        var status = page.GetByTestId("health-status");
-        await Assertions.Expect(status).ToHaveTextAsync("healthy");
+        Assert.Equal(new Uri(baseUrl, "/").ToString(), page.Url);
+        await Assertions.Expect(page.GetByTestId("health-status")).ToHaveTextAsync("healthy");
+        await Assertions.Expect(page.GetByTestId("operator-name")).ToHaveTextAsync(AgentApplication.ApiKeyName);
         await BrowserFixture.ScreenshotAsync(page, "dashboard");
     }
+
+    [Fact]
+    public async Task SignIn_WrongKey_ShowsErrorAndStaysOnSignIn()
+    {
+        await using var app = new AgentApplication();
+        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.StartOnRealPort().ToString() });
+
+        await page.GotoAsync("/run");
+        Assert.Contains("/signin?ReturnUrl=%2Frun", page.Url);
+        await page.GetByLabel("Operator key").FillAsync("not-the-key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("signin-error")).ToHaveTextAsync("That operator key is not valid.");
+        Assert.Contains("/signin", page.Url);
+        await BrowserFixture.ScreenshotAsync(page, "signin-error");
+    }
+
+    [Fact]
+    public async Task RunPage_SubmitListFiles_ToolStepAppearsAndCompletesWithoutReload()
+    {
+        await using var app = new AgentApplication();
+        File.WriteAllText(Path.Combine(app.WorkspacePath, "notes.txt"), "hello");
+        var page = await ConsoleSession.SignInAsync(browser, app.StartOnRealPort(), path: "/run");
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+
+        await page.Locator("#instruction").FillAsync("List the files in the workspace");
+        await page.Locator("#instruction").PressAsync("Control+Enter");
+
+        var step = page.GetByTestId("timeline-tool").Filter(new() { Has = page.GetByText("list_dir") });
+        await Assertions.Expect(step).ToHaveAttributeAsync("data-status", "success");
+        await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("notes.txt");
+        Assert.Equal(0, navigations);
+        await BrowserFixture.ScreenshotAsync(page, "run");
+        var row = Assert.Single(await app.QueryAsync("SELECT source, principal, status FROM requests"));
+        Assert.Equal("console", row["source"]);
+        Assert.Equal(AgentApplication.ApiKeyName, row["principal"]);
+    }
+
+    [Fact]
+    public async Task SignOut_RedirectsToSignIn_AndPagesRequireSignInAgain()
+    {
+        await using var app = new AgentApplication();
+        var page = await ConsoleSession.SignInAsync(browser, app.StartOnRealPort(), path: "/tools");
+        await Assertions.Expect(page.GetByTestId("tool-card").First).ToBeVisibleAsync();
+
+        await page.GetByTestId("sign-out").ClickAsync();
+
+        await page.WaitForURLAsync(SignInUrl());
+        await page.GotoAsync("/system");
+        Assert.Matches(SignInUrl(), page.Url);
+    }
+
+    [GeneratedRegex("/signin")]
+    private static partial Regex SignInUrl();
 }

@@ -1,23 +1,86 @@
 using Agent.Core.Auditing;
+using Agent.Core.Runs;
 using Agent.Web.Health;
+using Agent.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MudBlazor;
 
 namespace Agent.Web.Components.Pages;
 
-public sealed partial class Home
+/// <summary>Health, last-hour activity charts and the latest runs, refreshed live as runs finish (at most once a second).</summary>
+public sealed partial class Home : IDisposable
 {
+    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
+    private static readonly TimeSpan RefreshThrottle = TimeSpan.FromSeconds(1);
+
     [Inject] public required HealthCheckService HealthChecks { get; init; }
     [Inject] public required AuditQueries Audit { get; init; }
+    [Inject] public required AuditStatistics Statistics { get; init; }
+    [Inject] public required RunEventBroker Events { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+
+    private IDisposable? _subscription;
+    private int _refreshQueued;
 
     internal HealthResponse? Health { get; private set; }
     internal IReadOnlyList<RunSummary>? LatestRuns { get; private set; }
+    internal ActivitySummary? Activity { get; private set; }
+    internal List<ChartSeries<double>> RunSeries { get; private set; } = [];
+    internal string[] MinuteLabels { get; private set; } = [];
+    internal List<ChartSeries<double>> LatencySeries { get; private set; } = [];
+    internal string[] ToolLabels { get; private set; } = [];
 
     protected override async Task OnInitializedAsync()
     {
         var report = await HealthChecks.CheckHealthAsync();
         Health = new HealthResponse(report.Status == HealthStatus.Healthy ? "healthy" : "unhealthy", HealthEndpoints.Version, Clock.GetUtcNow());
-        LatestRuns = await Audit.LatestAsync(10);
+        await LoadAsync();
+        _subscription = Events.Subscribe(OnRunEvent);
     }
+
+    private async Task LoadAsync()
+    {
+        LatestRuns = await Audit.LatestAsync(10);
+        Activity = await Statistics.ActivityAsync(Window);
+        // Label every tenth minute so the axis stays readable.
+        MinuteLabels = Activity.Minutes.Select((m, i) => i % 10 == 0 ? m.Minute[11..] : "").ToArray();
+        RunSeries =
+        [
+            new() { Name = "Runs", Data = Activity.Minutes.Select(m => (double)m.Runs).ToArray() },
+            new() { Name = "Failures", Data = Activity.Minutes.Select(m => (double)m.Failures).ToArray() },
+        ];
+        ToolLabels = Activity.ToolLatencies.Select(t => t.ToolName).ToArray();
+        LatencySeries =
+        [
+            new() { Name = "p50", Data = Activity.ToolLatencies.Select(t => (double)t.P50Ms).ToArray() },
+            new() { Name = "p95", Data = Activity.ToolLatencies.Select(t => (double)t.P95Ms).ToArray() },
+        ];
+    }
+
+    private void OnRunEvent(RunEvent runEvent)
+    {
+        if (runEvent.Type is not (RunEventTypes.RunStarted or RunEventTypes.RunFinished) || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
+        {
+            return;
+        }
+        _ = InvokeAsync(async () =>
+        {
+            await Task.Delay(RefreshThrottle, Clock);
+            Interlocked.Exchange(ref _refreshQueued, 0);
+            await LoadAsync();
+            StateHasChanged();
+        });
+    }
+
+    internal void Open(RunSummary? run)
+    {
+        if (run is not null)
+        {
+            Navigation.NavigateTo($"/runs/{run.Id}");
+        }
+    }
+
+    public void Dispose() => _subscription?.Dispose();
 }

@@ -1,0 +1,20 @@
+using Microsoft.Playwright;
+
+namespace Agent.Tests.Infrastructure;
+
+/// <summary>A browser page signed in to the console of a running <see cref="AgentApplication"/>.</summary>
+public static class ConsoleSession
+{
+    public static async Task<IPage> SignInAsync(BrowserFixture browser, Uri baseUrl, string key = AgentApplication.ApiKey, string path = "/")
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await page.GetByLabel("Operator key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Interactive pages are live once the Blazor circuit is up.
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        return page;
+    }
+}

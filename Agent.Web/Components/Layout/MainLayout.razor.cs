@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace Agent.Web.Components.Layout;
+
+public sealed partial class MainLayout : IAsyncDisposable
+{
+    [Inject] public required IJSRuntime JS { get; init; }
+
+    private MudThemeProvider? _themeProvider;
+    private IJSObjectReference? _themeStore;
+
+    internal bool DrawerOpen { get; set; } = true;
+
+    internal bool DarkMode { get; set; }
+
+    /// <summary>Indigo primary with enough contrast in both modes (WCAG AA on the app bar and links).</summary>
+    internal static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight { Primary = "#3949ab", AppbarBackground = "#283593", Secondary = "#6a1b9a" },
+        PaletteDark = new PaletteDark { Primary = "#9fa8da", AppbarBackground = "#1a237e", Secondary = "#ce93d8" },
+    };
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+        _themeStore = await JS.InvokeAsync<IJSObjectReference>("import", "./js/theme.js");
+        // A remembered choice wins; otherwise follow the operating system.
+        DarkMode = await _themeStore.InvokeAsync<bool?>("load") ?? (_themeProvider is not null && await _themeProvider.GetSystemDarkModeAsync());
+        StateHasChanged();
+    }
+
+    internal async Task ToggleDarkModeAsync()
+    {
+        DarkMode = !DarkMode;
+        if (_themeStore is not null)
+        {
+            await _themeStore.InvokeVoidAsync("save", DarkMode);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_themeStore is not null)
+        {
+            try
+            {
+                await _themeStore.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The browser is gone; nothing to release.
+            }
+        }
+    }
+}
