@@ -202,7 +202,7 @@ public static partial class InstructionParser
     [GeneratedRegex(@"\s*(?:,?\s+and\s+then\s+|,?\s+then\s+|;\s*|\.\s+|,?\s+and\s+(?=(?:also\s+)?(?:" + Verbs + @")\b)|,\s*(?=(?:" + Verbs + @")\b))", RegexOptions.IgnoreCase)]
     private static partial Regex Clauses();
 
-    [GeneratedRegex(@"^(?:(?:please|kindly|also|now|first|next|finally|can\s+you|could\s+you|would\s+you|will\s+you|i\s+want\s+you\s+to|i'd\s+like\s+you\s+to|go\s+ahead\s+and)\b,?\s*|\s*,?\s*\bplease$)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:please|kindly|also|now|first|then|next|finally|can\s+you|could\s+you|would\s+you|will\s+you|i\s+want\s+you\s+to|i'd\s+like\s+you\s+to|go\s+ahead\s+and)\b,?\s*|\s*,?\s*\bplease$)", RegexOptions.IgnoreCase)]
     private static partial Regex Politeness();
 
     [GeneratedRegex(@"(?<!\w)(?<q>['""`])(?<text>.*?)\k<q>(?!\w)")]

@@ -16,7 +16,17 @@ public static class LlmServiceCollectionExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddStandardResilienceHandler()
-            .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<LlmOptions>>().Value));
+            .Configure((resilience, sp) =>
+            {
+                try
+                {
+                    ConfigureResilience(resilience, sp.GetRequiredService<IOptions<LlmOptions>>().Value);
+                }
+                catch (OptionsValidationException)
+                {
+                    // Invalid Llm options stop start-up through their own validator; reporting them here too would say it twice.
+                }
+            });
         services.AddSingleton<ToolFunctionCatalog>();
         services.AddSingleton(sp => ChatServiceFactory.Create(sp.GetRequiredService<IOptions<LlmOptions>>(), sp.GetRequiredService<IHttpClientFactory>()));
         return services;
