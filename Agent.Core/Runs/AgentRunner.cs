@@ -8,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Agent.Core.Runs;
@@ -156,7 +155,7 @@ public sealed partial class AgentRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new LlmCallException($"LLM request failed: {Describe(ex)}", ex);
+            throw new LlmCallException($"LLM request failed: {LlmFailureMessages.Describe(ex, _provider, _attempts)}", ex);
         }
     }
 
@@ -172,16 +171,6 @@ public sealed partial class AgentRunner(
         }
         return false;
     }
-
-    private string Describe(Exception ex) => ex switch
-    {
-        HttpOperationException { StatusCode: { } code } =>
-            $"the {_provider} provider answered HTTP {(int)code} ({code}) after {_attempts} attempt(s).",
-        HttpOperationException or HttpRequestException =>
-            $"the {_provider} provider could not be reached after {_attempts} attempt(s) ({ex.InnerException?.Message ?? ex.Message}).",
-        BrokenCircuitException => $"the {_provider} provider failed repeatedly; calls are paused for a moment (circuit open).",
-        _ => ex.Message,
-    };
 
     private async Task<long> RecordDecisionAsync(RunContext run, int step, ChatMessageContent reply, List<FunctionCallContent> calls, long latencyMs)
     {

@@ -165,6 +165,54 @@ public sealed class AgentRunnerProviderTests
     }
 
     [Fact]
+    public async Task RunAsync_ClientErrorFromProvider_IsNotRetriedAndQuotesTheProvider()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.Enqueue(FakeReply.Status(400, "The model 'fake-model' does not support tools."), FakeReply.Text("unreached"));
+        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(server));
+
+        var result = await harness.RunAsync("List the files");
+
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal(
+            "LLM request failed: the openai-compatible provider answered HTTP 400 (BadRequest): The model 'fake-model' does not support tools.",
+            result.Error);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProviderRejectsTheKey_SaysToCheckTheKeyWithoutEchoingTheProvider()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.Enqueue(FakeReply.Status(401, "Incorrect API key provided: sk-tes****-key"));
+        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(server));
+
+        var result = await harness.RunAsync("List the files");
+
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal("LLM request failed: the openai-compatible provider refused the credentials (HTTP 401); check LLM_API_KEY.", result.Error);
+        Assert.DoesNotContain("sk-", (string)(await harness.RequestAsync(result.RequestId))["error"]!);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProviderUnreachable_EndsAsErrorAfterTheRetries()
+    {
+        string deadUrl;
+        await using (var gone = await FakeOpenAiServer.StartAsync())
+        {
+            deadUrl = gone.BaseUrl;
+        }
+        await using var server = await FakeOpenAiServer.StartAsync();
+        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(server, deadUrl));
+
+        var result = await harness.RunAsync("List the files");
+
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.StartsWith("LLM request failed: the openai-compatible provider could not be reached after 3 attempt(s)", result.Error);
+        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+    }
+
+    [Fact]
     public async Task RunAsync_NoRetriesConfigured_FailsOnTheFirstServerError()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
