@@ -37,6 +37,7 @@ public sealed partial class AgentRunner(
     private readonly TimeSpan _llmTimeout = TimeSpan.FromSeconds(llmOptions.Value.RequestTimeout);
     private readonly string _provider = llmOptions.Value.EffectiveProvider;
     private readonly int _attempts = llmOptions.Value.MaxRetries + 1;
+    private readonly TimeSpan _attemptTimeout = llmOptions.Value.EffectiveAttemptTimeout;
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -144,9 +145,14 @@ public sealed partial class AgentRunner(
             var reply = await chat.GetChatMessageContentAsync(history, settings, kernel, callDeadline.Token);
             return (reply, (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (callDeadline.IsCancellationRequested || IsTimeout(ex)))
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && callDeadline.IsCancellationRequested)
         {
             throw new RunLimitException($"LLM timeout: the model did not answer within {_llmTimeout.TotalSeconds:0} s (LLM_TIMEOUT).");
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTimeout(ex))
+        {
+            throw new RunLimitException(
+                $"LLM timeout: each of {_attempts} attempt(s) exceeded {_attemptTimeout.TotalSeconds:0} s (Llm:AttemptTimeout).");
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -198,6 +204,9 @@ public sealed partial class AgentRunner(
             ["step"] = step,
             ["reasoning"] = reply.Content,
             ["tools"] = selected.DeepClone(),
+            ["model"] = reply.ModelId ?? _model,
+            ["input_tokens"] = inputTokens,
+            ["output_tokens"] = outputTokens,
             ["latency_ms"] = latencyMs,
         });
         return decisionId;

@@ -266,6 +266,23 @@ public sealed class AgentRunnerProviderTests
     }
 
     [Fact]
+    public async Task RunAsync_EveryAttemptTimesOut_EndsAsErrorNamingTheAttemptTimeout()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync();
+        server.WhenScriptEnds(FakeReply.Text("too late") with { Delay = TimeSpan.FromSeconds(20) });
+        var settings = AgentHarness.RemoteSettings(server);
+        settings["Llm:AttemptTimeout"] = "1";
+        settings["Llm:MaxRetries"] = "1";
+        await using var harness = await AgentHarness.StartAsync(settings);
+
+        var result = await harness.RunAsync("List the files");
+
+        Assert.Equal(RunStatus.Error, result.Status);
+        Assert.Equal("LLM timeout: each of 2 attempt(s) exceeded 1 s (Llm:AttemptTimeout).", result.Error);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_MalformedArguments_AreFedBackAsInvalidInputInsteadOfCrashing()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
