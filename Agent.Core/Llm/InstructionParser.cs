@@ -232,7 +232,7 @@ public static partial class InstructionParser
     private static partial Regex FindGlobRequest();
 
     // "search for TODO in *.md", "grep TODO", "which files contain 'fix me'", "look for TODO in docs"
-    [GeneratedRegex(@"^(?:(?:search|grep|look)\s+(?:for\s+)?(?:(?:the\s+)?(?:text|word|string|term|phrase)\s+)?|(?:find|locate)\s+(?:the\s+)?(?:text|word|string|term|phrase|occurrences\s+of|mentions\s+of)\s+|(?:which|what)\s+files\s+(?:contains?|mentions?|includes?)\s+)(?<query>\u0001\d+\u0001|\S+)(?:\s+(?:in|inside|within|across|under)\s+(?:the\s+)?(?:files?\s+)?(?<target>\S+)(?:\s+(?:files|folder|directory|dir))?)?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:search|grep|look)\s+(?:for\s+)?(?:(?:the\s+)?(?:text|word|string|term|phrase)\s+)?|(?:find|locate)\s+(?:the\s+)?(?:(?:text|word|string|term|phrase|occurrences\s+of|mentions\s+of)\s+)?(?!(?:all\s+|any\s+)?(?:files?|documents?)\b)|(?:which|what)\s+files\s+(?:contains?|mentions?|includes?)\s+)(?<query>\u0001\d+\u0001|\S+)(?:\s+(?:in|inside|within|across|under)\s+(?:the\s+)?(?:files?\s+)?(?<target>\S+)(?:\s+(?:files|folder|directory|dir))?)?$", RegexOptions.IgnoreCase)]
     private static partial Regex SearchRequest();
 
     // "search docs for TODO", "search *.md for TODO"

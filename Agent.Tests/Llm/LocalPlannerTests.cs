@@ -25,6 +25,8 @@ public sealed class LocalPlannerTests
     [InlineData("search for 'fix me' in docs", "search_files {\"query\":\"fix me\",\"path\":\"docs\"}")]
     [InlineData("search docs/*.cs for Main", "search_files {\"query\":\"Main\",\"pattern\":\"*.cs\",\"path\":\"docs\"}")]
     [InlineData("which files contain TODO?", "search_files {\"query\":\"TODO\"}")]
+    [InlineData("find TODO in docs", "search_files {\"query\":\"TODO\",\"path\":\"docs\"}")]
+    [InlineData("find the word 'to do' in notes.txt", "search_files {\"query\":\"to do\",\"pattern\":\"notes.txt\"}")]
     [InlineData("find files named *.txt", "search_files {\"pattern\":\"*.txt\"}")]
     [InlineData("Find all *.md files in docs", "search_files {\"pattern\":\"*.md\",\"path\":\"docs\"}")]
     [InlineData("locate files called notes.txt", "search_files {\"pattern\":\"notes.txt\"}")]
@@ -63,6 +65,7 @@ public sealed class LocalPlannerTests
     [InlineData("fetch https://example.com")]
     [InlineData("what is the weather like?")]
     [InlineData("write to out.txt")]
+    [InlineData("find files")]
     [InlineData("")]
     public async Task Plan_InstructionItCannotMap_AnswersHonestlyWithoutToolCalls(string instruction)
     {
