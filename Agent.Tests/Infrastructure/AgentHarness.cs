@@ -65,10 +65,13 @@ public sealed class AgentHarness : IAsyncDisposable
     }
 
     /// <summary>Settings for a remote provider served by <paramref name="server"/>, with fast retries.</summary>
-    public static Dictionary<string, string?> RemoteSettings(FakeOpenAiServer server, string baseUrl = "") => new()
+    public static Dictionary<string, string?> RemoteSettings(FakeOpenAiServer server) => RemoteSettings(server.BaseUrl);
+
+    /// <summary>Settings for an OpenAI-compatible provider at <paramref name="baseUrl"/>, with fast retries.</summary>
+    public static Dictionary<string, string?> RemoteSettings(string baseUrl) => new()
     {
         ["Llm:Provider"] = "openai-compatible",
-        ["Llm:BaseUrl"] = baseUrl.Length > 0 ? baseUrl : server.BaseUrl,
+        ["Llm:BaseUrl"] = baseUrl,
         ["Llm:Model"] = FakeOpenAiServer.ModelName,
         ["Llm:ApiKey"] = "sk-test-key",
         ["Llm:RetryDelayMs"] = "10",

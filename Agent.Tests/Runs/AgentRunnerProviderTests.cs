@@ -202,8 +202,7 @@ public sealed class AgentRunnerProviderTests
         {
             deadUrl = gone.BaseUrl;
         }
-        await using var server = await FakeOpenAiServer.StartAsync();
-        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(server, deadUrl));
+        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(deadUrl));
 
         var result = await harness.RunAsync("List the files");
 
@@ -430,7 +429,7 @@ public sealed class AgentRunnerProviderTests
     {
         await using var server = await FakeOpenAiServer.StartAsync();
         server.Enqueue(FakeReply.Text("Hello."));
-        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(server, server.BaseUrl + "/"));
+        await using var harness = await AgentHarness.StartAsync(AgentHarness.RemoteSettings(server.BaseUrl + "/"));
 
         var result = await harness.RunAsync("Say hello");
 
