@@ -1,6 +1,6 @@
 namespace Agent.Core.Configuration;
 
-/// <summary>Section <c>Llm</c>: which model plans the runs.</summary>
+/// <summary>Section <c>Llm</c>: which model plans the runs, and how hard to try when it is unreachable.</summary>
 public sealed class LlmOptions
 {
     public const string SectionName = "Llm";
@@ -14,11 +14,23 @@ public sealed class LlmOptions
 
     public string? BaseUrl { get; set; }
 
-    /// <summary>Seconds one LLM call may take.</summary>
+    /// <summary>Seconds one LLM call may take, retries included; past it the run ends as <c>error</c>.</summary>
     public int RequestTimeout { get; set; } = 60;
+
+    /// <summary>Seconds one HTTP attempt may take before it is abandoned and retried (never more than <see cref="RequestTimeout"/>).</summary>
+    public int AttemptTimeout { get; set; } = 30;
+
+    /// <summary>Retries after a 429, a 5xx, a network failure or an attempt timeout.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Base delay of the exponential, jittered backoff; a <c>Retry-After</c> header takes precedence.</summary>
+    public int RetryDelayMs { get; set; } = 1000;
 
     /// <summary>The provider in force: an explicit choice, else anthropic when a key is given (as in the seed), else local.</summary>
     public string EffectiveProvider =>
         !string.IsNullOrWhiteSpace(Provider) ? Provider.Trim().ToLowerInvariant()
         : string.IsNullOrWhiteSpace(ApiKey) ? "local" : "anthropic";
+
+    /// <summary>The attempt timeout actually applied: an attempt can never outlive the call it belongs to.</summary>
+    public TimeSpan EffectiveAttemptTimeout => TimeSpan.FromSeconds(Math.Min(AttemptTimeout, RequestTimeout));
 }

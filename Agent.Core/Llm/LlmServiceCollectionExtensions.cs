@@ -1,6 +1,8 @@
 using Agent.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Agent.Core.Llm;
 
@@ -8,19 +10,47 @@ public static class LlmServiceCollectionExtensions
 {
     public static IServiceCollection AddAgentLlm(this IServiceCollection services)
     {
-        services.AddHttpClient(ChatServiceFactory.HttpClientName, (sp, client) =>
+        services.AddHttpClient(ChatServiceFactory.HttpClientName, client =>
             {
-                // The per-call deadline is the orchestrator's; the client must not cut it shorter.
+                // Deadlines come from the resilience pipeline and the orchestrator, not from HttpClient's 100 s default.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .AddStandardResilienceHandler(resilience =>
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) =>
             {
-                resilience.Retry.MaxRetryAttempts = 3;
-                resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);
-                resilience.Retry.ShouldRetryAfterHeader = true;
+                try
+                {
+                    ConfigureResilience(resilience, sp.GetRequiredService<IOptions<LlmOptions>>().Value);
+                }
+                catch (OptionsValidationException)
+                {
+                    // Invalid Llm options stop start-up through their own validator; reporting them here too would say it twice.
+                }
             });
         services.AddSingleton<ToolFunctionCatalog>();
         services.AddSingleton(sp => ChatServiceFactory.Create(sp.GetRequiredService<IOptions<LlmOptions>>(), sp.GetRequiredService<IHttpClientFactory>()));
         return services;
+    }
+
+    /// <summary>Retries 429 (honouring Retry-After), 5xx, network failures and attempt timeouts with jittered exponential backoff.</summary>
+    internal static void ConfigureResilience(HttpStandardResilienceOptions resilience, LlmOptions llm)
+    {
+        var attempt = llm.EffectiveAttemptTimeout;
+        resilience.AttemptTimeout.Timeout = attempt;
+        // The orchestrator's per-call deadline (RequestTimeout) ends the call first; this is only a backstop.
+        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(llm.RequestTimeout) + TimeSpan.FromSeconds(1);
+        // The circuit breaker must observe at least two attempts' worth of time.
+        resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, attempt.Ticks * 2 + 1));
+
+        resilience.Retry.BackoffType = DelayBackoffType.Exponential;
+        resilience.Retry.UseJitter = true;
+        resilience.Retry.Delay = TimeSpan.FromMilliseconds(llm.RetryDelayMs);
+        resilience.Retry.ShouldRetryAfterHeader = true;
+        // Polly needs at least one attempt configured; zero retries is expressed by handling nothing.
+        resilience.Retry.MaxRetryAttempts = Math.Max(1, llm.MaxRetries);
+        if (llm.MaxRetries == 0)
+        {
+            resilience.Retry.ShouldHandle = _ => PredicateResult.False();
+        }
     }
 }

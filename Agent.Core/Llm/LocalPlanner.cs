@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -22,11 +23,13 @@ public sealed class LocalPlanner : IChatCompletionService
         cancellationToken.ThrowIfCancellationRequested();
         var instructionIndex = chatHistory.ToList().FindLastIndex(m => m.Role == AuthorRole.User);
         var instruction = instructionIndex >= 0 ? chatHistory[instructionIndex].Content ?? "" : "";
+        var parsed = InstructionParser.Analyse(instruction);
         var results = chatHistory.Skip(instructionIndex + 1)
             .SelectMany(m => m.Items.OfType<FunctionResultContent>())
             .ToList();
 
-        var reply = results.Count > 0 ? Answer(results) : Plan(instruction);
+        // One turn plans every call the instruction asks for; the next turn, seeing their results, answers.
+        var reply = results.Count > 0 ? Answer(results, parsed.Unmatched) : Plan(parsed);
         return Task.FromResult<IReadOnlyList<ChatMessageContent>>([reply]);
     }
 
@@ -34,38 +37,48 @@ public sealed class LocalPlanner : IChatCompletionService
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The local planner does not stream.");
 
-    private static ChatMessageContent Plan(string instruction)
+    private static ChatMessageContent Plan(ParsedInstruction parsed)
     {
-        var calls = InstructionParser.Parse(instruction);
-        if (calls.Count == 0)
+        if (parsed.Calls.Count == 0)
         {
             return new ChatMessageContent(AuthorRole.Assistant, InstructionParser.Help, ModelName);
         }
 
-        var reply = new ChatMessageContent(AuthorRole.Assistant,
-            "Plan: " + string.Join(", then ", calls.Select(c => $"{c.Tool}({c.Arguments.ToJsonString()})")), ModelName);
-        for (var i = 0; i < calls.Count; i++)
+        var plan = new StringBuilder("Plan: ")
+            .AppendJoin(", then ", parsed.Calls.Select(c => $"{c.Tool}({c.Arguments.ToJsonString(JsonDefaults.Compact)})"));
+        if (parsed.Unmatched.Count > 0)
+        {
+            plan.Append(". Not understood, so not acted on: ").AppendJoin("; ", parsed.Unmatched.Select(u => $"\"{u}\""));
+        }
+        var reply = new ChatMessageContent(AuthorRole.Assistant, plan.Append('.').ToString(), ModelName);
+        for (var i = 0; i < parsed.Calls.Count; i++)
         {
             var arguments = new KernelArguments();
-            foreach (var (name, value) in calls[i].Arguments)
+            foreach (var (name, value) in parsed.Calls[i].Arguments)
             {
                 arguments[name] = value?.GetValueKind() switch
                 {
-                    System.Text.Json.JsonValueKind.Number => value.GetValue<int>(),
-                    _ => value?.GetValue<string>(),
+                    JsonValueKind.Number => value.GetValue<int>(),
+                    JsonValueKind.String => value.GetValue<string>(),
+                    _ => value?.ToJsonString(),
                 };
             }
-            reply.Items.Add(new FunctionCallContent(calls[i].Tool, id: $"call_{i + 1}", arguments: arguments));
+            reply.Items.Add(new FunctionCallContent(parsed.Calls[i].Tool, id: $"call_{i + 1}", arguments: arguments));
         }
         return reply;
     }
 
-    private static ChatMessageContent Answer(IReadOnlyList<FunctionResultContent> results)
+    private static ChatMessageContent Answer(IReadOnlyList<FunctionResultContent> results, IReadOnlyList<string> unmatched)
     {
         var answer = new StringBuilder();
         foreach (var result in results)
         {
             answer.AppendLine(ResultDescriber.Describe(result.FunctionName ?? "tool", result.Result?.ToString()));
+        }
+        if (unmatched.Count > 0)
+        {
+            answer.Append("I did not act on ").AppendJoin("; ", unmatched.Select(u => $"\"{u}\""))
+                .AppendLine(": the local planner does not understand it.");
         }
         return new ChatMessageContent(AuthorRole.Assistant, answer.ToString().TrimEnd(), ModelName);
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Core.Auditing;
 using Agent.Core.Configuration;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using Polly.Timeout;
 
 namespace Agent.Core.Runs;
 
@@ -29,11 +29,15 @@ public sealed partial class AgentRunner(
 {
     private const string SystemPrompt =
         "You are an autonomous agent working inside an isolated workspace. Use only the provided tools, " +
-        "with paths relative to the workspace. When you have what you need, answer the user concisely.";
+        "with paths relative to the workspace. A tool result with a status other than 'success' explains what went wrong; " +
+        "correct the call or explain the problem. When you have what you need, answer the user concisely.";
 
     private readonly AgentOptions _limits = agentOptions.Value;
     private readonly string _model = llmOptions.Value.Model ?? LlmProviders.All[llmOptions.Value.EffectiveProvider].DefaultModel;
     private readonly TimeSpan _llmTimeout = TimeSpan.FromSeconds(llmOptions.Value.RequestTimeout);
+    private readonly string _provider = llmOptions.Value.EffectiveProvider;
+    private readonly int _attempts = llmOptions.Value.MaxRetries + 1;
+    private readonly TimeSpan _attemptTimeout = llmOptions.Value.EffectiveAttemptTimeout;
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -53,30 +57,35 @@ public sealed partial class AgentRunner(
 
         using var runDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         runDeadline.CancelAfter(TimeSpan.FromSeconds(_limits.RunTimeout));
-        string status, error = null!;
-        string? output = null;
+        string status;
+        string? output = null, error = null;
         try
         {
             output = await LoopAsync(run, runDeadline.Token);
             status = run.Executions.All(e => e.Succeeded) ? RunStatus.Success : RunStatus.ToolError;
-            error = null!;
         }
         catch (RunLimitException ex)
         {
+            (status, error) = (RunStatus.Error, ex.Message);
+        }
+        catch (LlmCallException ex)
+        {
+            LogLlmFailed(logger, ex.InnerException ?? ex);
             (status, error) = (RunStatus.Error, ex.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             (status, error) = (RunStatus.Error, "Run cancelled by the caller.");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (runDeadline.IsCancellationRequested)
         {
             (status, error) = (RunStatus.Error, $"Run timeout: the run exceeded {_limits.RunTimeout} s (RUN_TIMEOUT).");
         }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or KernelException)
+        catch (Exception ex)
         {
-            LogLlmFailed(logger, ex);
-            (status, error) = (RunStatus.Error, $"LLM request failed: {ex.Message}");
+            // Whatever went wrong, the run is closed in the audit rather than left 'running'.
+            LogRunFailed(logger, ex);
+            (status, error) = (RunStatus.Error, $"Run failed: {ex.Message}");
         }
 
         var duration = (long)(clock.GetUtcNow() - run.CreatedAt).TotalMilliseconds;
@@ -99,6 +108,7 @@ public sealed partial class AgentRunner(
         var settings = new PromptExecutionSettings
         {
             ModelId = _model,
+            // Never autoInvoke: every call must pass the executor's allowlist, policy, schema, timeout and audit.
             FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(catalog.Functions, autoInvoke: false),
         };
         var kernel = new Kernel();
@@ -110,7 +120,7 @@ public sealed partial class AgentRunner(
             var decisionId = await RecordDecisionAsync(run, step, reply, calls, latency);
             if (calls.Count == 0)
             {
-                return reply.Content;
+                return string.IsNullOrWhiteSpace(reply.Content) ? "The model finished without a text answer." : reply.Content.Trim();
             }
 
             // The assistant message carrying the calls goes into the history before their results.
@@ -135,10 +145,37 @@ public sealed partial class AgentRunner(
             var reply = await chat.GetChatMessageContentAsync(history, settings, kernel, callDeadline.Token);
             return (reply, (long)Stopwatch.GetElapsedTime(clockStart).TotalMilliseconds);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && callDeadline.IsCancellationRequested)
         {
             throw new RunLimitException($"LLM timeout: the model did not answer within {_llmTimeout.TotalSeconds:0} s (LLM_TIMEOUT).");
         }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTimeout(ex))
+        {
+            throw new RunLimitException(
+                $"LLM timeout: each of {_attempts} attempt(s) exceeded {_attemptTimeout.TotalSeconds:0} s (Llm:AttemptTimeout).");
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            // The caller or the run deadline ended the call; the connector's wrapping of that must not read as an LLM failure.
+            throw new OperationCanceledException("The LLM call was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new LlmCallException($"LLM request failed: {LlmFailureMessages.Describe(ex, _provider, _attempts)}", ex);
+        }
+    }
+
+    /// <summary>A timeout inside the HTTP pipeline, however the connector wrapped it.</summary>
+    private static bool IsTimeout(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is TimeoutRejectedException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private async Task<long> RecordDecisionAsync(RunContext run, int step, ChatMessageContent reply, List<FunctionCallContent> calls, long latencyMs)
@@ -146,7 +183,7 @@ public sealed partial class AgentRunner(
         var selected = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
         {
             ["id"] = c.Id,
-            ["name"] = c.FunctionName,
+            ["name"] = ToolArguments.ToolName(c),
             ["arguments"] = ArgumentsToJson(c),
         }).ToArray());
         var (inputTokens, outputTokens) = TokenUsage.From(reply);
@@ -154,7 +191,7 @@ public sealed partial class AgentRunner(
         {
             RequestId = run.Request.RunId,
             Step = step,
-            Reasoning = reply.Content,
+            Reasoning = string.IsNullOrWhiteSpace(reply.Content) ? null : reply.Content,
             SelectedTools = selected.ToJsonString(JsonDefaults.Compact),
             Model = reply.ModelId ?? _model,
             InputTokens = inputTokens,
@@ -167,6 +204,9 @@ public sealed partial class AgentRunner(
             ["step"] = step,
             ["reasoning"] = reply.Content,
             ["tools"] = selected.DeepClone(),
+            ["model"] = reply.ModelId ?? _model,
+            ["input_tokens"] = inputTokens,
+            ["output_tokens"] = outputTokens,
             ["latency_ms"] = latencyMs,
         });
         return decisionId;
@@ -174,14 +214,15 @@ public sealed partial class AgentRunner(
 
     private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken)
     {
+        var toolName = ToolArguments.ToolName(call);
         var input = ArgumentsToJson(call);
-        run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = call.FunctionName, ["input"] = input?.DeepClone() });
+        run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
 
         // Unparseable arguments never reach a tool; the model is told why and may try again.
         var result = call.Exception is not null
-            ? new ToolExecutionResult(call.FunctionName, ToolExecutionStatus.InvalidInput, input, null,
+            ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
                 $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
-            : await executor.ExecuteAsync(call.FunctionName, input, cancellationToken);
+            : await executor.ExecuteAsync(toolName, input, cancellationToken);
         run.Executions.Add(result);
 
         await audit.RecordExecutionAsync(new ToolExecutionRecord
@@ -209,10 +250,7 @@ public sealed partial class AgentRunner(
         return result;
     }
 
-    private static JsonObject? ArgumentsToJson(FunctionCallContent call) =>
-        call.Arguments is null
-            ? null
-            : JsonSerializer.SerializeToNode(call.Arguments.ToDictionary(a => a.Key, a => a.Value), JsonDefaults.Compact) as JsonObject;
+    private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));
 
     private static string ResultForModel(ToolExecutionResult result) =>
         new JsonObject
@@ -227,6 +265,9 @@ public sealed partial class AgentRunner(
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "LLM request failed")]
     private static partial void LogLlmFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Run failed unexpectedly")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception);
 
     /// <summary>Per-run state: the request, its executions so far and its event sequence.</summary>
     private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock)
