@@ -53,6 +53,8 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(step).ToHaveAttributeAsync("data-status", "success");
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("notes.txt");
         Assert.Equal(0, navigations);
+        await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
+        await Assertions.Expect(page.GetByTestId("cancel")).ToBeDisabledAsync();
         await BrowserFixture.ScreenshotAsync(page, "run");
         var row = Assert.Single(await app.QueryAsync("SELECT source, principal, status FROM requests"));
         Assert.Equal("console", row["source"]);

@@ -13,8 +13,11 @@ public static class ConsoleSession
         await page.GetByLabel("Operator key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
-        // Interactive pages are live once the Blazor circuit is up.
-        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await WaitForInteractiveAsync(page);
         return page;
     }
+
+    /// <summary>Typing before the circuit is up would be lost when the interactive render replaces the prerendered page.</summary>
+    public static async Task WaitForInteractiveAsync(IPage page) =>
+        await page.Locator("[data-interactive=true]").WaitForAsync();
 }

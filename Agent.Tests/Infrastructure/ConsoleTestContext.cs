@@ -1,5 +1,7 @@
 using Agent.Core;
 using Agent.Core.Auditing;
+using Agent.Core.Runs;
+using Agent.Web.Runs;
 using Bunit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +31,9 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         }).Build();
         Services.AddLogging();
         Services.AddAgentCore(configuration);
+        Services.AddSingleton<RunEventBroker>();
+        Services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
+        Services.AddSingleton<RunManager>();
     }
 
     /// <summary>Migrates the temporary audit database; call before rendering a component that reads it.</summary>

@@ -72,7 +72,7 @@ public sealed class AgentRunnerLocalTests
     public async Task RunAsync_ToolNotRegistered_IsRefusedAsUnknownTool()
     {
         // write_file is planned by the local planner whether or not the tool is registered; the executor decides.
-        await using var harness = await AgentHarness.StartAsync(new Dictionary<string, string?> { ["Agent:DisabledTools:0"] = "write_file" });
+        await using var harness = await AgentHarness.StartAsync(new Dictionary<string, string?> { ["Agent:DisabledTools"] = "write_file" });
 
         var result = await harness.RunAsync("write 'hello' to out.txt");
 

@@ -74,8 +74,8 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal(FakeOpenAiServer.ModelName, request.Body["model"]!.GetValue<string>());
         Assert.Equal("auto", request.Body["tool_choice"]!.GetValue<string>());
         var schemas = request.ToolSchemas;
-        // The network tool is blocked by policy, so it is not offered at all.
-        Assert.Equal(["health_check", "list_dir", "read_file"], schemas.Keys.Order(StringComparer.Ordinal));
+        // Tools needing a blocked permission (network: http_get and the test tool; execute: run_command) are not offered at all.
+        Assert.Equal(["health_check", "list_dir", "read_file", "search_files", "write_file"], schemas.Keys.Order(StringComparer.Ordinal));
         var readFile = schemas["read_file"];
         Assert.Equal("object", readFile["type"]!.GetValue<string>());
         Assert.Equal(["path"], readFile["required"]!.AsArray().Select(n => n!.GetValue<string>()));

@@ -15,6 +15,9 @@ public sealed partial class MainLayout : IAsyncDisposable
 
     internal bool DarkMode { get; set; }
 
+    /// <summary>True once the circuit is live; browser tests wait for it before typing.</summary>
+    internal bool Interactive { get; private set; }
+
     /// <summary>Indigo primary with enough contrast in both modes (WCAG AA on the app bar and links).</summary>
     internal static readonly MudTheme Theme = new()
     {
@@ -31,6 +34,7 @@ public sealed partial class MainLayout : IAsyncDisposable
         _themeStore = await JS.InvokeAsync<IJSObjectReference>("import", "./js/theme.js");
         // A remembered choice wins; otherwise follow the operating system.
         DarkMode = await _themeStore.InvokeAsync<bool?>("load") ?? (_themeProvider is not null && await _themeProvider.GetSystemDarkModeAsync());
+        Interactive = true;
         StateHasChanged();
     }
 
