@@ -74,8 +74,9 @@ public sealed partial class ToolExecutor(
         }
         catch (WorkspaceAccessException ex)
         {
+            // Leaving the workspace is a policy refusal, like a blocked permission, not a tool failure.
             LogPathRefused(logger, toolName, ex.Message);
-            return Finish(ToolExecutionStatus.Error, error: ex.Message);
+            return Finish(ToolExecutionStatus.Blocked, error: ex.Message);
         }
         catch (ToolBlockedException ex)
         {

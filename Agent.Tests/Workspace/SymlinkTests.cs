@@ -14,44 +14,44 @@ public sealed class SymlinkTests : IDisposable
     public void Dispose() => _tools.Dispose();
 
     [Fact]
-    public async Task ReadFile_FileLinkToSentinel_ErrorLinkPointsOutside()
+    public async Task ReadFile_FileLinkToSentinel_BlockedLinkPointsOutside()
     {
         File.CreateSymbolicLink(_tools.InWorkspace("innocent.txt"), _tools.SentinelPath);
 
         var result = await _tools.RunAsync("read_file", """{"path": "innocent.txt"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'innocent.txt' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task ReadFile_ThroughDirectoryLinkToParent_ErrorLinkPointsOutside()
+    public async Task ReadFile_ThroughDirectoryLinkToParent_BlockedLinkPointsOutside()
     {
         Directory.CreateSymbolicLink(_tools.InWorkspace("up"), _tools.RootPath);
 
         var result = await _tools.RunAsync("read_file", """{"path": "up/secret.txt"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'up/secret.txt' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task ReadFile_RelativeLinkClimbingOut_ErrorLinkPointsOutside()
+    public async Task ReadFile_RelativeLinkClimbingOut_BlockedLinkPointsOutside()
     {
         Directory.CreateDirectory(_tools.InWorkspace("a"));
         File.CreateSymbolicLink(_tools.InWorkspace("a", "s"), "../../secret.txt");
 
         var result = await _tools.RunAsync("read_file", """{"path": "a/s"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'a/s' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task ReadFile_LinkChainEndingOutside_ErrorLinkPointsOutside()
+    public async Task ReadFile_LinkChainEndingOutside_BlockedLinkPointsOutside()
     {
         File.CreateSymbolicLink(_tools.InWorkspace("third"), _tools.SentinelPath);
         File.CreateSymbolicLink(_tools.InWorkspace("second"), "third");
@@ -59,13 +59,13 @@ public sealed class SymlinkTests : IDisposable
 
         var result = await _tools.RunAsync("read_file", """{"path": "first"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'first' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task ReadFile_LinkToSiblingPrefixDirectory_ErrorLinkPointsOutside()
+    public async Task ReadFile_LinkToSiblingPrefixDirectory_BlockedLinkPointsOutside()
     {
         Directory.CreateDirectory(_tools.Outside("workspace-evil"));
         File.WriteAllText(_tools.Outside("workspace-evil", "x"), ToolHarness.SentinelText);
@@ -73,7 +73,7 @@ public sealed class SymlinkTests : IDisposable
 
         var result = await _tools.RunAsync("read_file", """{"path": "evil/x"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'evil/x' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
@@ -83,7 +83,7 @@ public sealed class SymlinkTests : IDisposable
     /// kernel resolves it from top, i.e. outside. The resolver must judge it as the kernel would.
     /// </summary>
     [Fact]
-    public async Task ReadFile_RelativeTargetJudgedFromLinkRealDirectory_ErrorLinkPointsOutside()
+    public async Task ReadFile_RelativeTargetJudgedFromLinkRealDirectory_BlockedLinkPointsOutside()
     {
         Directory.CreateDirectory(_tools.InWorkspace("top"));
         Directory.CreateDirectory(_tools.InWorkspace("m", "n"));
@@ -93,20 +93,20 @@ public sealed class SymlinkTests : IDisposable
 
         var result = await _tools.RunAsync("read_file", """{"path": "m/n/a/l"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'm/n/a/l' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task ReadFile_LinkLoop_ErrorTooManyLinks()
+    public async Task ReadFile_LinkLoop_BlockedTooManyLinks()
     {
         File.CreateSymbolicLink(_tools.InWorkspace("ping"), "pong");
         File.CreateSymbolicLink(_tools.InWorkspace("pong"), "ping");
 
         var result = await _tools.RunAsync("read_file", """{"path": "ping"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal("Path 'ping' has too many levels of symbolic links.", result.Error);
     }
 
@@ -125,13 +125,13 @@ public sealed class SymlinkTests : IDisposable
     }
 
     [Fact]
-    public async Task ListDir_DirectoryLinkOutside_ErrorAndNothingListed()
+    public async Task ListDir_DirectoryLinkOutside_BlockedAndNothingListed()
     {
         Directory.CreateSymbolicLink(_tools.InWorkspace("parent"), _tools.RootPath);
 
         var result = await _tools.RunAsync("list_dir", """{"path": "parent"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'parent' {LinkOutside}", result.Error);
         Assert.DoesNotContain("secret.txt", result.Output?.ToJsonString() ?? "", StringComparison.Ordinal);
     }
@@ -152,38 +152,38 @@ public sealed class SymlinkTests : IDisposable
     }
 
     [Fact]
-    public async Task WriteFile_FileLinkToSentinel_ErrorAndSentinelUnchanged()
+    public async Task WriteFile_FileLinkToSentinel_BlockedAndSentinelUnchanged()
     {
         File.CreateSymbolicLink(_tools.InWorkspace("notes.txt"), _tools.SentinelPath);
 
         var result = await _tools.RunAsync("write_file", """{"path": "notes.txt", "content": "overwritten"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'notes.txt' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task WriteFile_IntoDirectoryLinkOutside_ErrorAndNothingCreatedOutside()
+    public async Task WriteFile_IntoDirectoryLinkOutside_BlockedAndNothingCreatedOutside()
     {
         Directory.CreateSymbolicLink(_tools.InWorkspace("out"), _tools.RootPath);
 
         var result = await _tools.RunAsync("write_file", """{"path": "out/new/pwned.txt", "content": "x"}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'out/new/pwned.txt' {LinkOutside}", result.Error);
         Assert.False(Directory.Exists(_tools.Outside("new")));
         _tools.AssertOutsideUntouched(result);
     }
 
     [Fact]
-    public async Task WriteFile_AppendThroughLinkOutside_ErrorAndSentinelUnchanged()
+    public async Task WriteFile_AppendThroughLinkOutside_BlockedAndSentinelUnchanged()
     {
         File.CreateSymbolicLink(_tools.InWorkspace("log.txt"), "../secret.txt");
 
         var result = await _tools.RunAsync("write_file", """{"path": "log.txt", "content": "more", "append": true}""");
 
-        Assert.Equal(ToolExecutionStatus.Error, result.Status);
+        Assert.Equal(ToolExecutionStatus.Blocked, result.Status);
         Assert.Equal($"Path 'log.txt' {LinkOutside}", result.Error);
         _tools.AssertOutsideUntouched(result);
     }
