@@ -19,7 +19,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
 {
     private readonly TempDirectory _root = new("agent-bunit");
 
-    protected ConsoleTestContext()
+    protected ConsoleTestContext(IDictionary<string, string?>? settings = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
@@ -28,13 +28,18 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
             ["Agent:WorkspaceRoot"] = _root.Combine("workspace"),
             ["Agent:DatabasePath"] = _root.Combine("data", "agent.db"),
             ["Llm:Provider"] = "local",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        Configuration = configuration;
         Services.AddLogging();
         Services.AddAgentCore(configuration);
         Services.AddSingleton<RunEventBroker>();
         Services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         Services.AddSingleton<RunManager>();
     }
+
+    protected IConfiguration Configuration { get; }
+
+    protected string WorkspacePath => _root.Combine("workspace");
 
     /// <summary>Migrates the temporary audit database; call before rendering a component that reads it.</summary>
     protected async Task InitializeDatabaseAsync()

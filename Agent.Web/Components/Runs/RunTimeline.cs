@@ -39,10 +39,10 @@ public sealed class RunTimeline
                 break;
             case RunEventTypes.Decision:
                 _entries.Add(new DecisionEntry(
-                    (int?)data["step"] ?? 0,
+                    (int)(Number(data, "step") ?? 0),
                     Text(data, "reasoning"),
                     (data["tools"] as JsonArray ?? []).Select(t => Text(t, "name") ?? "?").ToArray(),
-                    (long?)data["latency_ms"] ?? 0));
+                    Number(data, "latency_ms") ?? 0));
                 break;
             case RunEventTypes.ToolStarted:
                 _entries.Add(new ToolEntry(Text(data, "call_id") ?? "", Text(data, "tool_name") ?? "?", data["input"]?.DeepClone()));
@@ -51,13 +51,13 @@ public sealed class RunTimeline
                 var callId = Text(data, "call_id");
                 var tool = _entries.OfType<ToolEntry>().LastOrDefault(t => t.CallId == callId && t.Status == RunStatus.Running)
                     ?? AddTool(callId ?? "", Text(data, "tool_name") ?? "?");
-                tool.Complete(Text(data, "status") ?? "error", (long?)data["duration_ms"] ?? 0, data["output"]?.DeepClone(), Text(data, "error"), (bool?)data["truncated"] ?? false);
+                tool.Complete(Text(data, "status") ?? "error", Number(data, "duration_ms") ?? 0, data["output"]?.DeepClone(), Text(data, "error"), (bool?)data["truncated"] ?? false);
                 break;
             case RunEventTypes.RunFinished:
                 Status = Text(data, "status") ?? RunStatus.Error;
                 Output = Text(data, "output");
                 Error = Text(data, "error");
-                DurationMs = (long?)data["duration_ms"];
+                DurationMs = Number(data, "duration_ms");
                 break;
         }
     }
@@ -68,6 +68,10 @@ public sealed class RunTimeline
         _entries.Add(tool);
         return tool;
     }
+
+    /// <summary>Any JSON number, whatever CLR type the event's producer boxed it as.</summary>
+    private static long? Number(JsonNode? node, string property) =>
+        node?[property] is JsonValue value && long.TryParse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static string? Text(JsonNode? node, string property) =>
         node?[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

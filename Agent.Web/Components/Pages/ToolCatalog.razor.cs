@@ -5,7 +5,7 @@ using MudBlazor;
 namespace Agent.Web.Components.Pages;
 
 /// <summary>Every registered tool with its permissions, whether it may run here, and its input schema.</summary>
-public sealed partial class Tools
+public sealed partial class ToolCatalog
 {
     [Inject] public required ToolRegistry Registry { get; init; }
     [Inject] public required PermissionPolicy Policy { get; init; }
