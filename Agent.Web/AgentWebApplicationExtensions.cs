@@ -22,6 +22,7 @@ public static class AgentWebApplicationExtensions
     {
         app.MapHealthApi();
         app.MapAgentApi();
+        app.MapAuditApi();
         app.MapOpenApi("/openapi/v1.json");
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

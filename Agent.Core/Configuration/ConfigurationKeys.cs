@@ -26,6 +26,7 @@ public static class ConfigurationKeys
         ["LLM_MODEL"] = "Llm:Model",
         ["LLM_BASE_URL"] = "Llm:BaseUrl",
         ["LLM_TIMEOUT"] = "Llm:RequestTimeout",
+        ["AUDIT_RETENTION_DAYS"] = "Audit:RetentionDays",
     };
 
     /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agent.Core.Auditing;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Agent.Web.Api;
@@ -65,6 +66,10 @@ public static partial class ApiErrorHandling
             if (context.Response.HasStarted)
             {
                 return false;
+            }
+            if (status is StatusCodes.Status413PayloadTooLarge or StatusCodes.Status422UnprocessableEntity)
+            {
+                context.RecordRejection(status, status == StatusCodes.Status413PayloadTooLarge ? SecurityEventReasons.BodyTooLarge : SecurityEventReasons.InvalidBody);
             }
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(body, cancellationToken);
