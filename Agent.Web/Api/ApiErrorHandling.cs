@@ -28,8 +28,14 @@ public static partial class ApiErrorHandling
             {
                 return;
             }
+            if (response.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Minimal APIs swallow the body-size exception and Kestrel sets 413, so the rejection surfaces here.
+                context.HttpContext.RecordRejection(StatusCodes.Status413PayloadTooLarge, SecurityEventReasons.BodyTooLarge);
+            }
             var message = response.StatusCode switch
             {
+                StatusCodes.Status413PayloadTooLarge => "Request body too large",
                 StatusCodes.Status404NotFound => "Not found",
                 StatusCodes.Status405MethodNotAllowed => "Method not allowed",
                 StatusCodes.Status415UnsupportedMediaType => "Unsupported media type: send application/json",
