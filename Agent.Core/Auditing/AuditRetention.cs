@@ -82,7 +82,8 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
         var keep = Math.Min(
             await ScalarAsync(append, "SELECT MIN(seq) FROM requests WHERE completion_seq IS NULL OR created_at >= $c OR completed_at >= $c", cutoff: cutoffText) ?? long.MaxValue,
             await ScalarAsync(append, "SELECT MIN(seq) FROM security_events WHERE created_at >= $c", cutoff: cutoffText) ?? long.MaxValue);
-        keep = Math.Min(keep, append.NextSeq);
+        // The latest prune marker is the anchor verification starts from, so it is always kept.
+        keep = Math.Min(keep, await ScalarAsync(append, "SELECT MAX(seq) FROM audit_prunes") ?? append.NextSeq);
         while (await ScalarAsync(append, "SELECT MIN(seq) FROM requests WHERE seq < $b AND (completion_seq IS NULL OR completion_seq >= $b)", keep) is { } straddling)
         {
             keep = straddling;
