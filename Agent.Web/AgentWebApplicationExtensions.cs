@@ -29,6 +29,7 @@ public static class AgentWebApplicationExtensions
         app.MapAsyncRunApi();
         app.MapHub<RunsHub>(RunsHub.Path);
         app.MapSignOut();
+        app.MapAuditApi();
         app.MapAgentOpenApi();
         app.MapStaticAssets();
         // Our own CSP already says frame-ancestors 'none'; Blazor must not add a second, weaker policy header.

@@ -1,7 +1,14 @@
 using Agent.Core;
 using Agent.Web;
+using Agent.Web.Cli;
 using Agent.Web.Configuration;
 using Agent.Web.Security;
+
+// Operator commands run against the configuration and database, without starting the server.
+if (AuditCommand.Matches(args))
+{
+    return await AuditCommand.RunAsync(args);
+}
 
 try
 {

@@ -8,25 +8,34 @@ namespace Agent.Core.Auditing;
 /// <summary>At start-up: applies migrations, switches to WAL, and closes runs a crash left <c>running</c>.</summary>
 public sealed partial class AuditDatabaseInitializer(
     IDbContextFactory<AuditDbContext> contexts,
+    AuditChain chain,
     TimeProvider clock,
     ILogger<AuditDatabaseInitializer> logger) : IHostedService
 {
+    public const string InterruptedError = "interrupted";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-
-        var now = clock.GetUtcNow();
-        var interrupted = await db.Requests
-            .Where(r => r.Status == RunStatus.Running)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(r => r.Status, RunStatus.Error)
-                .SetProperty(r => r.Error, "interrupted")
-                .SetProperty(r => r.CompletedAt, now), cancellationToken);
-        if (interrupted > 0)
+        List<string> interrupted;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            LogRecovered(logger, interrupted);
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            interrupted = await db.Requests.AsNoTracking()
+                .Where(r => r.Status == RunStatus.Running && r.CompletionSeq == null)
+                .OrderBy(r => r.Seq)
+                .Select(r => r.Id)
+                .ToListAsync(cancellationToken);
+        }
+
+        // Each closure is a chained completion entry, exactly as if the run had ended with this error.
+        foreach (var id in interrupted)
+        {
+            await chain.AppendAsync(append => append.CompleteRequestAsync(id, RunStatus.Error, null, InterruptedError, clock.GetUtcNow(), null), cancellationToken);
+        }
+        if (interrupted.Count > 0)
+        {
+            LogRecovered(logger, interrupted.Count);
         }
     }
 

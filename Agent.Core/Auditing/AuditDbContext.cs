@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -11,6 +10,9 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<RequestRecord> Requests => Set<RequestRecord>();
     public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
     public DbSet<ToolExecutionRecord> ToolExecutions => Set<ToolExecutionRecord>();
+    public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();
+    public DbSet<AuditPruneRecord> Prunes => Set<AuditPruneRecord>();
+    public DbSet<ChainHeadRecord> ChainHead => Set<ChainHeadRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -45,6 +47,6 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     }
 
     private sealed class IsoUtcConverter() : ValueConverter<DateTimeOffset, string>(
-        value => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
-        text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+        value => AuditTimestamp.ToText(value),
+        text => AuditTimestamp.Parse(text));
 }

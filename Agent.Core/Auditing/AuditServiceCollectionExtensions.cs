@@ -9,16 +9,27 @@ public static class AuditServiceCollectionExtensions
 {
     public static IServiceCollection AddAgentAudit(this IServiceCollection services)
     {
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddDbContextFactory<AuditDbContext>((sp, db) =>
         {
             var path = Path.GetFullPath(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DatabasePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             db.UseSqlite($"Data Source={path};Default Timeout=30;Pooling=True");
+            db.AddInterceptors(new SqlitePragmaInterceptor());
         });
+        services.AddSingleton<AuditChain>();
         services.AddSingleton<IAuditWriter, EfAuditWriter>();
+        services.AddSingleton<SecurityEventWriter>();
+        services.AddSingleton<ISecurityEventWriter>(sp => sp.GetRequiredService<SecurityEventWriter>());
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditStatistics>();
+        services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<AuditRetention>();
+        // Order matters: the database is migrated and recovered before anything else writes to it.
         services.AddHostedService<AuditDatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityEventWriter>());
+        services.AddHostedService<AuditRetentionService>();
         return services;
     }
 }

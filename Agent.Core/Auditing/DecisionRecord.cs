@@ -14,4 +14,8 @@ public sealed class DecisionRecord
     public int? OutputTokens { get; set; }
     public long LatencyMs { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Position in the audit chain and the hash that seals this row (see <see cref="AuditChain"/>).</summary>
+    public long Seq { get; set; }
+    public string Hash { get; set; } = "";
 }

@@ -18,6 +18,13 @@ public sealed class RequestRecord
     public DateTimeOffset? CompletedAt { get; set; }
     public long? DurationMs { get; set; }
 
+    /// <summary>Position of the run's start entry in the audit chain; its <see cref="Hash"/> covers the immutable columns.</summary>
+    public long Seq { get; set; }
+    public string Hash { get; set; } = "";
+    /// <summary>Position of the completion entry (status, output, error, completed_at, duration_ms); null while running.</summary>
+    public long? CompletionSeq { get; set; }
+    public string? CompletionHash { get; set; }
+
     public List<DecisionRecord> Decisions { get; set; } = [];
     public List<ToolExecutionRecord> ToolExecutions { get; set; } = [];
 }

@@ -13,4 +13,8 @@ public sealed class ToolExecutionRecord
     public string? Error { get; set; }
     public long DurationMs { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Position in the audit chain and the hash that seals this row (see <see cref="AuditChain"/>).</summary>
+    public long Seq { get; set; }
+    public string Hash { get; set; } = "";
 }

@@ -36,6 +36,7 @@ public static class ConfigurationKeys
         ["COMMAND_PATH"] = "Tools:CommandPath",
         ["COMMAND_TIMEOUT"] = "Tools:CommandTimeout",
         ["COMMAND_MAX_OUTPUT"] = "Tools:CommandMaxOutput",
+        ["AUDIT_RETENTION_DAYS"] = "Audit:RetentionDays",
     };
 
     /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>

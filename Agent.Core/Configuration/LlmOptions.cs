@@ -32,5 +32,13 @@ public sealed class LlmOptions
         : string.IsNullOrWhiteSpace(ApiKey) ? "local" : "anthropic";
 
     /// <summary>The attempt timeout actually applied: an attempt can never outlive the call it belongs to.</summary>
+    /// <summary>The configured model, or the provider's default when unset or empty (appsettings.json ships <c>""</c>).</summary>
+    public string EffectiveModel =>
+        string.IsNullOrWhiteSpace(Model) ? Llm.LlmProviders.All[EffectiveProvider].DefaultModel : Model.Trim();
+
+    /// <summary>The configured endpoint, or the provider's own when unset or empty; null only for the local planner.</summary>
+    public string? EffectiveBaseUrl =>
+        string.IsNullOrWhiteSpace(BaseUrl) ? Llm.LlmProviders.All[EffectiveProvider].DefaultBaseUrl : BaseUrl.Trim();
+
     public TimeSpan EffectiveAttemptTimeout => TimeSpan.FromSeconds(Math.Min(AttemptTimeout, RequestTimeout));
 }

@@ -18,9 +18,9 @@ public static class ChatServiceFactory
         {
             return new LocalPlanner();
         }
-        var endpoint = new Uri(llm.BaseUrl ?? provider.DefaultBaseUrl!);
+        var endpoint = new Uri(llm.EffectiveBaseUrl!);
         return new OpenAIChatCompletionService(
-            llm.Model ?? provider.DefaultModel,
+            llm.EffectiveModel,
             endpoint,
             // Keyless local servers (ollama) still need a non-empty key for the client library.
             string.IsNullOrWhiteSpace(llm.ApiKey) ? "no-key" : llm.ApiKey,

@@ -33,7 +33,7 @@ public sealed partial class AgentRunner(
         "correct the call or explain the problem. When you have what you need, answer the user concisely.";
 
     private readonly AgentOptions _limits = agentOptions.Value;
-    private readonly string _model = llmOptions.Value.Model ?? LlmProviders.All[llmOptions.Value.EffectiveProvider].DefaultModel;
+    private readonly string _model = llmOptions.Value.EffectiveModel;
     private readonly TimeSpan _llmTimeout = TimeSpan.FromSeconds(llmOptions.Value.RequestTimeout);
     private readonly string _provider = llmOptions.Value.EffectiveProvider;
     private readonly int _attempts = llmOptions.Value.MaxRetries + 1;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Agent.Core.Auditing;
 using Agent.Core.Runs;
 using Agent.Web.Runs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,7 @@ public static class AgentEndpoints
         var problems = body.Validate();
         if (problems.Count > 0)
         {
+            http.RecordRejection(StatusCodes.Status422UnprocessableEntity, SecurityEventReasons.InvalidBody);
             return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid request body", problems));
         }
         var result = await runs.RunAsync(CreateRunRequest(body, http), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agent.Core.Auditing;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Agent.Web.Api;
@@ -20,18 +21,23 @@ public static partial class ApiErrorHandling
     public static WebApplication UseApiErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages(async context =>
+        app.UseStatusCodePages(async (StatusCodeContext context) =>
         {
             var response = context.HttpContext.Response;
             if (response.HasStarted || response.ContentLength > 0 || response.ContentType is not null)
             {
                 return;
             }
+            if (response.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Minimal APIs swallow the body-size exception and Kestrel sets 413, so the rejection surfaces here.
+                context.HttpContext.RecordRejection(StatusCodes.Status413PayloadTooLarge, SecurityEventReasons.BodyTooLarge);
+            }
             var message = response.StatusCode switch
             {
+                StatusCodes.Status413PayloadTooLarge => "Request body too large",
                 StatusCodes.Status404NotFound => "Not found",
                 StatusCodes.Status405MethodNotAllowed => "Method not allowed",
-                StatusCodes.Status413PayloadTooLarge => "Request body too large",
                 StatusCodes.Status415UnsupportedMediaType => "Unsupported media type: send application/json",
                 StatusCodes.Status401Unauthorized => "Unauthorized",
                 StatusCodes.Status403Forbidden => "Forbidden",
@@ -66,6 +72,10 @@ public static partial class ApiErrorHandling
             if (context.Response.HasStarted)
             {
                 return false;
+            }
+            if (status is StatusCodes.Status413PayloadTooLarge or StatusCodes.Status422UnprocessableEntity)
+            {
+                context.RecordRejection(status, status == StatusCodes.Status413PayloadTooLarge ? SecurityEventReasons.BodyTooLarge : SecurityEventReasons.InvalidBody);
             }
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(body, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Agent.Core.Auditing;
 using Agent.Web.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var message = Request.Headers.ContainsKey(HeaderName) ? "Invalid API key" : "Missing API key: send it in the X-API-Key header";
+        Context.RecordRejection(StatusCodes.Status401Unauthorized, Request.Headers.ContainsKey(HeaderName) ? SecurityEventReasons.InvalidApiKey : SecurityEventReasons.MissingApiKey);
         await Response.WriteAsJsonAsync(new ErrorResponse(message));
     }
 }

@@ -16,6 +16,73 @@ namespace Agent.Core.Auditing.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.0");
 
+            modelBuilder.Entity("Agent.Core.Auditing.AuditPruneRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Cutoff")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cutoff");
+
+                    b.Property<long>("DeletedEntries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted_entries");
+
+                    b.Property<string>("FirstKeptPrevHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_kept_prev_hash");
+
+                    b.Property<long>("FirstKeptSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_kept_seq");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("PrunedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pruned_at");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
+
+                    b.ToTable("audit_prunes", (string)null);
+                });
+
+            modelBuilder.Entity("Agent.Core.Auditing.ChainHeadRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_chain_head", (string)null);
+                });
+
             modelBuilder.Entity("Agent.Core.Auditing.DecisionRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -27,6 +94,11 @@ namespace Agent.Core.Auditing.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
 
                     b.Property<int?>("InputTokens")
                         .HasColumnType("INTEGER")
@@ -58,11 +130,18 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("selected_tools");
 
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
                     b.Property<int>("Step")
                         .HasColumnType("INTEGER")
                         .HasColumnName("step");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("RequestId", "Step");
 
@@ -83,6 +162,14 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("CompletionHash")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completion_hash");
+
+                    b.Property<long?>("CompletionSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completion_seq");
+
                     b.Property<string>("CreatedAt")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -95,6 +182,11 @@ namespace Agent.Core.Auditing.Migrations
                     b.Property<string>("Error")
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
 
                     b.Property<string>("Input")
                         .IsRequired()
@@ -109,6 +201,10 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("principal");
 
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -121,11 +217,77 @@ namespace Agent.Core.Auditing.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompletionSeq")
+                        .IsUnique();
+
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
+
+                    b.HasIndex("Principal", "CreatedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 
                     b.ToTable("requests", (string)null);
+                });
+
+            modelBuilder.Entity("Agent.Core.Auditing.SecurityEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientIp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_ip");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<string>("Principal")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Route")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("route");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
+
+                    b.ToTable("security_events", (string)null);
                 });
 
             modelBuilder.Entity("Agent.Core.Auditing.ToolExecutionRecord", b =>
@@ -152,6 +314,11 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
                     b.Property<string>("Input")
                         .HasColumnType("TEXT")
                         .HasColumnName("input");
@@ -164,6 +331,10 @@ namespace Agent.Core.Auditing.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("request_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -181,7 +352,10 @@ namespace Agent.Core.Auditing.Migrations
 
                     b.HasIndex("RequestId");
 
-                    b.HasIndex("ToolName", "CreatedAt");
+                    b.HasIndex("Seq")
+                        .IsUnique();
+
+                    b.HasIndex("ToolName", "RequestId");
 
                     b.ToTable("tool_executions", (string)null);
                 });

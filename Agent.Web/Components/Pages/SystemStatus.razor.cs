@@ -41,7 +41,7 @@ public sealed partial class SystemStatus
             RuntimeInformation.FrameworkDescription,
             RuntimeInformation.OSDescription,
             provider.Name,
-            string.IsNullOrWhiteSpace(llm.Model) ? provider.DefaultModel : llm.Model,
+            llm.EffectiveModel,
             Keys.Names,
             Workspace.FullPath,
             database.FullName,

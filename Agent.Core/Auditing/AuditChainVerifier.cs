@@ -1,0 +1,182 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agent.Core.Auditing;
+
+/// <summary>Outcome of a chain verification: OK, or the first broken link in chain order.</summary>
+public sealed record ChainVerification(bool IsValid, long EntriesVerified, long? HeadSeq, string? HeadHash, ChainBreak? Break);
+
+/// <summary>Where the chain breaks: the row (table and id) whose entry does not follow from its predecessor.</summary>
+public sealed record ChainBreak(string Table, string RowId, long? Seq, string Reason)
+{
+    public override string ToString() => $"{Table} id {RowId}{(Seq is { } seq ? $" (seq {seq})" : "")}: {Reason}";
+}
+
+/// <summary>
+/// Walks every chain entry in <c>seq</c> order inside one read snapshot, recomputing each hash from the row as stored.
+/// Reports the first entry that was edited, inserted out of order, or whose predecessor is missing, and a chain head
+/// that is ahead of the last entry (newest rows deleted). After a retention prune the walk starts at the first kept
+/// entry, from the predecessor hash the latest prune marker recorded.
+/// </summary>
+public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> contexts)
+{
+    public async Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        // A deferred transaction is a consistent snapshot in WAL mode: writers continue, we see none of their changes.
+        await using var snapshot = connection.BeginTransaction(deferred: true);
+
+        var head = await ReadHeadAsync(connection, snapshot, cancellationToken);
+        var anchor = await ReadLatestPruneAsync(connection, snapshot, cancellationToken);
+        var unsealedCompletion = await ReadUnsealedCompletionAsync(connection, snapshot, cancellationToken);
+
+        var cursors = new List<Cursor>();
+        try
+        {
+            foreach (var source in ChainSource.All)
+            {
+                var command = Command(connection, snapshot, source.SelectInChainOrder);
+                var cursor = new Cursor(source, command, await command.ExecuteReaderAsync(cancellationToken));
+                await cursor.MoveNextAsync(cancellationToken);
+                cursors.Add(cursor);
+            }
+
+            long count = 0;
+            ChainEntry? last = null;
+            var previousHash = ChainSource.GenesisHash;
+            while (cursors.Where(c => c.Current is not null).MinBy(c => c.Current!.Seq) is { } cursor)
+            {
+                var entry = cursor.Current!;
+                if (unsealedCompletion is { } unsealed && unsealed.Seq <= entry.Seq)
+                {
+                    return Unsealed(unsealed);
+                }
+                if (last is null)
+                {
+                    if (entry.Seq != 1)
+                    {
+                        if (anchor is null)
+                        {
+                            return Broken(entry, $"the chain starts at seq {entry.Seq}: earlier entries were removed without a prune record");
+                        }
+                        if (anchor.Value.FirstKeptSeq != entry.Seq)
+                        {
+                            return Broken(entry, $"the chain starts at seq {entry.Seq}, but the last prune kept everything from seq {anchor.Value.FirstKeptSeq}");
+                        }
+                        previousHash = anchor.Value.PrevHash;
+                    }
+                }
+                else if (entry.Seq == last.Seq)
+                {
+                    return Broken(entry, $"seq {entry.Seq} is used twice (also by {last.Source.Table} id {last.Key})");
+                }
+                else if (entry.Seq != last.Seq + 1)
+                {
+                    return Broken(entry, $"the preceding entry (seq {entry.Seq - 1}) is missing");
+                }
+
+                if (!TryNextHash(previousHash, entry.Canonical, out var expected) || !string.Equals(expected, entry.StoredHash, StringComparison.Ordinal))
+                {
+                    return Broken(entry, "content does not match its hash: the row was modified");
+                }
+                previousHash = entry.StoredHash;
+                last = entry;
+                count++;
+                await cursor.MoveNextAsync(cancellationToken);
+            }
+
+            if (unsealedCompletion is { } remaining)
+            {
+                return Unsealed(remaining);
+            }
+            if (head is { } h && (last is null || h.Seq != last.Seq || h.Hash != last.StoredHash))
+            {
+                return new ChainVerification(false, count, h.Seq, h.Hash, new ChainBreak("audit_chain_head", ChainHeadRecord.SingletonId.ToString(System.Globalization.CultureInfo.InvariantCulture), h.Seq,
+                    $"the head records seq {h.Seq} but the last entry is {(last is null ? "missing" : $"seq {last.Seq} ({last.Source.Table} id {last.Key})")}: newer entries were removed or altered"));
+            }
+            if (head is null && last is not null)
+            {
+                return Broken(last, "the chain head record is missing");
+            }
+            return new ChainVerification(true, count, last?.Seq, last?.StoredHash, null);
+
+            ChainVerification Broken(ChainEntry at, string reason) =>
+                new(false, count, last?.Seq, last?.StoredHash, new ChainBreak(at.Source.Table, at.Key, at.Seq, reason));
+        }
+        finally
+        {
+            foreach (var cursor in cursors)
+            {
+                await cursor.DisposeAsync();
+            }
+        }
+
+        ChainVerification Unsealed((string Id, long Seq) unsealed) =>
+            new(false, 0, null, null, new ChainBreak("requests", unsealed.Id, unsealed.Seq,
+                "completion columns differ from a running run but no completion entry was chained: the row was modified"));
+    }
+
+    private static bool TryNextHash(string previousHash, byte[] canonical, out string hash)
+    {
+        try
+        {
+            hash = ChainSource.NextHash(previousHash, canonical);
+            return true;
+        }
+        catch (FormatException)
+        {
+            hash = "";
+            return false;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static async Task<(long Seq, string Hash)?> ReadHeadAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT seq, hash FROM audit_chain_head WHERE id = 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    private static async Task<(long FirstKeptSeq, string PrevHash)?> ReadLatestPruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT first_kept_seq, first_kept_prev_hash FROM audit_prunes ORDER BY seq DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>A request whose completion columns were filled in without a chained completion entry.</summary>
+    private static async Task<(string Id, long Seq)?> ReadUnsealedCompletionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction,
+            "SELECT id, seq FROM requests WHERE completion_seq IS NULL AND (status <> 'running' OR output IS NOT NULL OR error IS NOT NULL " +
+            "OR completed_at IS NOT NULL OR duration_ms IS NOT NULL OR completion_hash IS NOT NULL) ORDER BY seq LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>One table's entries in seq order; the walk merges the cursors of every source.</summary>
+    private sealed class Cursor(ChainSource source, DbCommand command, DbDataReader reader) : IAsyncDisposable
+    {
+        public ChainEntry? Current { get; private set; }
+
+        public async Task MoveNextAsync(CancellationToken cancellationToken) =>
+            Current = await reader.ReadAsync(cancellationToken) ? ChainSource.Read(source, reader) : null;
+
+        public async ValueTask DisposeAsync()
+        {
+            await reader.DisposeAsync();
+            await command.DisposeAsync();
+        }
+    }
+}

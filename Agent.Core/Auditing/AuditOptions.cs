@@ -1,0 +1,34 @@
+using Agent.Core.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Agent.Core.Auditing;
+
+/// <summary>Section <c>Audit</c>: how long the audit trail is kept.</summary>
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>Days of runs and security events to keep; unset keeps everything. <c>AUDIT_RETENTION_DAYS</c>.</summary>
+    public int? RetentionDays { get; set; }
+
+    /// <summary>How often the retention job looks for expired entries.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Collects every invalid <see cref="AuditOptions"/> value, each message naming its key.</summary>
+public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditOptions options)
+    {
+        var failures = new List<string>();
+        if (options.RetentionDays is < 1 or > 36_500)
+        {
+            failures.Add($"{ConfigurationKeys.Describe("Audit:RetentionDays")} must be between 1 and 36500 days, or unset to keep everything.");
+        }
+        if (options.RetentionInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{ConfigurationKeys.Describe("Audit:RetentionInterval")} must be at least one second.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Agent.Core.Auditing;
+
+/// <summary>Records rejected calls in <c>security_events</c>. Never blocks the rejected request.</summary>
+public interface ISecurityEventWriter
+{
+    void Record(SecurityEvent securityEvent);
+}
+
+/// <summary>A rejected call. <paramref name="Principal"/> is a key's name when the caller was authenticated; never a key value.</summary>
+public sealed record SecurityEvent(
+    DateTimeOffset At,
+    int StatusCode,
+    string Reason,
+    string Method,
+    string Route,
+    string? ClientIp,
+    string? Principal);
