@@ -21,7 +21,7 @@ fi
 
 echo "== Release build: agent, bare baseline, harness"
 for project in Agent.Web/Agent.Web.csproj bench/Baseline/Baseline.csproj bench/Agent.Bench/Agent.Bench.csproj; do
-  dotnet build "$project" -c Release --nologo -v quiet -warnaserror
+  dotnet build "$project" -c Release --nologo -v quiet -clp:NoSummary -warnaserror
 done
 
 export BENCH_REPO_ROOT="$repo"

@@ -22,7 +22,7 @@ public sealed record SearchCase(string Name, IReadOnlyDictionary<string, string>
             new("status=error", new Dictionary<string, string> { ["status"] = "error" },
                 "r.status = $status", new Dictionary<string, object> { ["$status"] = "error" }),
             new($"tool={SeedPlan.RareTool}", new Dictionary<string, string> { ["tool"] = SeedPlan.RareTool, ["tool_name"] = SeedPlan.RareTool },
-                "EXISTS (SELECT 1 FROM tool_executions e WHERE e.request_id = r.id AND e.tool_name = $tool)",
+                "r.id IN (SELECT e.request_id FROM tool_executions e WHERE e.tool_name = $tool)",
                 new Dictionary<string, object> { ["$tool"] = SeedPlan.RareTool }),
             new("date range (1 h)", new Dictionary<string, string> { ["from"] = SeedPlan.Timestamp(from), ["to"] = SeedPlan.Timestamp(to) },
                 "r.created_at >= $from AND r.created_at < $to",
