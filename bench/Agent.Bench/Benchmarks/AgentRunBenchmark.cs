@@ -1,0 +1,85 @@
+using Agent.Bench.Infrastructure;
+using Agent.Bench.Reporting;
+
+namespace Agent.Bench.Benchmarks;
+
+/// <summary>
+/// Figures 1 and 5: /agent/run throughput and latency for a one-tool run with full auditing, next to a bare minimal API
+/// under the same load; start-up time and resident memory idle and under that load.
+/// </summary>
+public static class AgentRunBenchmark
+{
+    public static async Task RunAsync(BenchContext context, Report report, TimeSpan perLevel)
+    {
+        Console.WriteLine("== 1/5: bare minimal API (baseline)");
+        var (bareSweep, bareStartup, bareIdle, bareLoaded) = await MeasureAsync(context, perLevel, StartBaselineAsync);
+
+        Console.WriteLine("== 1/5: agent /agent/run, one list_dir over 100 entries, full auditing");
+        var (agentSweep, agentStartup, agentIdle, agentLoaded) = await MeasureAsync(context, perLevel, StartAgentAsync);
+
+        var agentBest = LoadSweep.Saturating(agentSweep);
+        var bareBest = LoadSweep.Saturating(bareSweep);
+        var agentMax = agentSweep.Max(r => r.RequestsPerSecond);
+        var bareMax = bareSweep.Max(r => r.RequestsPerSecond);
+        report.Add(new ResultRow("Agent run throughput (best of c=1,4,16,64)", agentMax, "req/s", bareMax, "bare minimal API",
+            "≥ 25 % of bare", agentMax >= 0.25 * bareMax, $"saturates at c={agentBest.Connections}; bare at c={bareBest.Connections}"));
+        report.Add(new ResultRow($"Agent run p50 at saturating c={agentBest.Connections}", agentBest.P50Ms, "ms",
+            bareSweep.First(r => r.Connections == agentBest.Connections).P50Ms, "bare, same c"));
+        report.Add(new ResultRow($"Agent run p99 at saturating c={agentBest.Connections}", agentBest.P99Ms, "ms",
+            bareSweep.First(r => r.Connections == agentBest.Connections).P99Ms, "bare, same c", "< 20 ms", agentBest.P99Ms < 20));
+        foreach (var level in agentSweep)
+        {
+            var bare = bareSweep.First(r => r.Connections == level.Connections);
+            report.Add(new ResultRow($"Agent run c={level.Connections}", level.RequestsPerSecond, "req/s", bare.RequestsPerSecond, "bare, same c",
+                Note: level.Summary.Requests == 0
+                    ? $"no request completed within {perLevel.TotalSeconds:0} s; errors {level.Errors}"
+                    : $"p50 {level.P50Ms:0.0} / p99 {level.P99Ms:0.0} ms vs bare {bare.P50Ms:0.00} / {bare.P99Ms:0.00} ms; errors {level.Errors}"));
+        }
+        if (agentSweep.Any(r => r.Errors > 0))
+        {
+            report.Note("wrk counted errors (non-2xx, timeouts or socket errors) during agent load; see the per-level rows.");
+        }
+
+        report.Add(new ResultRow("Start-up to healthy /health", agentStartup.TotalMilliseconds, "ms", bareStartup.TotalMilliseconds, "bare minimal API"));
+        report.Add(new ResultRow("Working set idle (VmRSS after start-up and one run)", agentIdle.RssMiB, "MiB", bareIdle.RssMiB, "bare minimal API",
+            "< 200 MiB", agentIdle.RssMiB < 200));
+        report.Add(new ResultRow("Peak working set under load (VmHWM)", agentLoaded.PeakMiB, "MiB", bareLoaded.PeakMiB, "bare minimal API"));
+    }
+
+    private static async Task<(IReadOnlyList<WrkResult> Sweep, TimeSpan Startup, MemorySample Idle, MemorySample Loaded)> MeasureAsync(
+        BenchContext context, TimeSpan perLevel, Func<BenchContext, Task<ServerProcess>> start)
+    {
+        await using var server = await start(context);
+        // Idle means started and settled, before any load: what an operator sees after boot.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var idle = server.Memory();
+        Console.WriteLine($"   started in {server.StartupTime.TotalMilliseconds:0} ms, idle RSS {idle.RssMiB:0.0} MiB");
+        var sweep = await LoadSweep.RunAsync(context, server, perLevel);
+        var loaded = server.Memory();
+        return (sweep, server.StartupTime, idle, loaded);
+    }
+
+    private static Task<ServerProcess> StartBaselineAsync(BenchContext context) =>
+        ServerProcess.StartAsync(context.BaselineDll, FreePort.Next(), new Dictionary<string, string>(), Path.Combine(context.Scratch, "baseline.log"));
+
+    private static async Task<ServerProcess> StartAgentAsync(BenchContext context)
+    {
+        var workspace = Workspaces.CreateWithEntries(context, "run-workspace");
+        var data = context.NewDirectory("run-data");
+        var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(),
+            context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), Path.Combine(context.Scratch, "agent-run.log"));
+        await VerifyOneRunAsync(server);
+        return server;
+    }
+
+    /// <summary>Load is only meaningful if the run does what it should: one successful list_dir.</summary>
+    private static async Task VerifyOneRunAsync(ServerProcess server)
+    {
+        using var client = AgentClient.Create(server.BaseAddress);
+        var reply = await AgentClient.RunAsync(client, AgentClient.ListFiles);
+        if (reply is not { HttpStatus: 200, Status: "success", ToolExecutions: 1 })
+        {
+            throw new InvalidOperationException($"The benchmark run did not succeed with one tool execution: {reply}");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+-- POSTs one JSON instruction per request and prints a machine-readable summary line for the harness.
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_BODY") or '{"input":"List the files in the workspace"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-API-Key"] = os.getenv("BENCH_API_KEY") or ""
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"duration_us":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,' ..
+    '"status_errors":%d,"timeouts":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
