@@ -21,9 +21,9 @@ public static class AgentCoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddAgentTools();
+        services.AddAgentTools(configuration);
         services.AddAgentLlm();
-        services.AddAgentAudit();
+        services.AddAgentAudit(configuration);
         services.TryAddSingleton<IRunEventSink, NullRunEventSink>();
         services.AddSingleton<AgentRunner>();
         return services;

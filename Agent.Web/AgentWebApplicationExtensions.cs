@@ -13,9 +13,10 @@ public static class AgentWebApplicationExtensions
     {
         app.UseApiErrorHandling();
         app.UseSecurityHeaders();
-        app.UseRequestBodyLimit();
         app.UseCors();
         app.UseAuthentication();
+        // After authentication so that a rejected body is audited with the key's name.
+        app.UseRequestBodyLimit();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

@@ -1,5 +1,6 @@
 using Agent.Core.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,9 +8,9 @@ namespace Agent.Core.Auditing;
 
 public static class AuditServiceCollectionExtensions
 {
-    public static IServiceCollection AddAgentAudit(this IServiceCollection services)
+    public static IServiceCollection AddAgentAudit(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddDbContextFactory<AuditDbContext>((sp, db) =>
         {

@@ -10,10 +10,9 @@ namespace Agent.Core.Tools;
 public static class ToolsServiceCollectionExtensions
 {
     /// <summary>The built-in tools, the allowlist, the permission policy and the executor; section <c>Tools</c> is bound and validated at start-up.</summary>
-    public static IServiceCollection AddAgentTools(this IServiceCollection services)
+    public static IServiceCollection AddAgentTools(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ToolsOptions>().ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<ToolsOptions>, BindToolsSection>();
+        services.AddOptions<ToolsOptions>().Bind(configuration.GetSection(ToolsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ToolsOptions>, ToolsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpGetTool.HttpClientName).ConfigurePrimaryHttpMessageHandler(HttpGetTool.CreateHandler);
@@ -32,9 +31,4 @@ public static class ToolsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Binds section <c>Tools</c> from the host's configuration when there is one (tests may configure options directly).</summary>
-    private sealed class BindToolsSection(IConfiguration? configuration = null) : IConfigureOptions<ToolsOptions>
-    {
-        public void Configure(ToolsOptions options) => configuration?.GetSection(ToolsOptions.SectionName).Bind(options);
-    }
 }

@@ -122,7 +122,7 @@ public sealed class ToolHarness : IDisposable
         services.AddLogging();
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.SectionName));
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        services.AddAgentTools();
+        services.AddAgentTools(configuration);
         _configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
