@@ -30,6 +30,7 @@ public static class AgentWebApplicationExtensions
         app.MapAsyncRunApi();
         app.MapHub<RunsHub>(RunsHub.Path);
         app.MapSignOut();
+        app.MapConsoleEndpoints();
         app.MapAuditApi();
         app.MapAgentOpenApi();
         app.MapStaticAssets();

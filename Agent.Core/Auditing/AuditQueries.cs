@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Agent.Core.Auditing;
 
 /// <summary>Read side of the audit store for the API and the console: search, one run in full, and exports.</summary>
-public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts)
+public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : IAuditSearch
 {
     private const int ExportBatchSize = 200;
 

@@ -25,6 +25,7 @@ public static class AuditServiceCollectionExtensions
         services.AddSingleton<ISecurityEventWriter>(sp => sp.GetRequiredService<SecurityEventWriter>());
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<AuditStatistics>();
+        services.AddSingleton<IAuditSearch>(sp => sp.GetRequiredService<AuditQueries>());
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<AuditRetention>();
         // Order matters: the database is migrated and recovered before anything else writes to it.

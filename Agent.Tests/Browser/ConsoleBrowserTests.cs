@@ -75,6 +75,40 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         Assert.Matches(SignInUrl(), page.Url);
     }
 
+    [Fact]
+    public async Task AuditPage_FilterByTool_ThenOpenRunDetail()
+    {
+        await using var app = new AgentApplication();
+        File.WriteAllText(Path.Combine(app.WorkspacePath, "notes.txt"), "hello");
+        var baseUrl = app.StartOnRealPort();
+        await app.RunAsync("List the files in the workspace");
+        await app.RunAsync("read notes.txt");
+        await app.RunAsync("check your health");
+        var page = await ConsoleSession.SignInAsync(browser, baseUrl, path: "/audit");
+        var rows = page.GetByTestId("audit-grid").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("chain-status")).ToHaveTextAsync("chain verified");
+
+        await page.GetByTestId("filter-tool").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "read_file" }).ClickAsync();
+
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("read notes.txt");
+        await BrowserFixture.ScreenshotAsync(page, "audit-filtered");
+        await rows.First.GetByRole(AriaRole.Link).ClickAsync();
+
+        await page.WaitForURLAsync(RunUrl());
+        var execution = page.GetByTestId("execution");
+        await Assertions.Expect(execution).ToHaveAttributeAsync("data-tool", "read_file");
+        await Assertions.Expect(execution).ToHaveAttributeAsync("data-status", "success");
+        await Assertions.Expect(page.GetByTestId("run-input")).ToHaveTextAsync("read notes.txt");
+        await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("hello");
+        await BrowserFixture.ScreenshotAsync(page, "run-detail");
+    }
+
+    [GeneratedRegex("/runs/[0-9a-f-]{36}$")]
+    private static partial Regex RunUrl();
+
     [GeneratedRegex("/signin")]
     private static partial Regex SignInUrl();
 }

@@ -44,6 +44,9 @@ public static class AuthenticationSetup
             .AddPolicy(ApiPolicies.ApiKey, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser())
+            .AddPolicy(ApiPolicies.Console, policy => policy
+                .AddAuthenticationSchemes(CookieScheme)
+                .RequireAuthenticatedUser())
             .AddPolicy(ApiPolicies.Operator, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, CookieScheme)
                 .RequireAuthenticatedUser());
@@ -68,5 +71,6 @@ public static class AuthenticationSetup
     private static bool IsApiRequest(HttpContext context) =>
         context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
         || context.Request.Path.StartsWithSegments("/agent")
-        || context.Request.Path.StartsWithSegments("/audit");
+        // "/audit" itself is the console's audit page; the audit API lives below it.
+        || (context.Request.Path.StartsWithSegments("/audit", out var rest) && rest.HasValue && rest != "/");
 }

@@ -18,11 +18,34 @@ public sealed partial class MainLayout : IAsyncDisposable
     /// <summary>True once the circuit is live; browser tests wait for it before typing.</summary>
     internal bool Interactive { get; private set; }
 
-    /// <summary>Indigo primary with enough contrast in both modes (WCAG AA on the app bar and links).</summary>
+    /// <summary>
+    /// Indigo primary and status colours dark enough for white text (WCAG AA, 4.5:1) on chips and buttons in both modes;
+    /// MudBlazor's default success, warning and info fail that with white text.
+    /// </summary>
     internal static readonly MudTheme Theme = new()
     {
-        PaletteLight = new PaletteLight { Primary = "#3949ab", AppbarBackground = "#283593", Secondary = "#6a1b9a" },
-        PaletteDark = new PaletteDark { Primary = "#9fa8da", AppbarBackground = "#1a237e", Secondary = "#ce93d8" },
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#3949ab",
+            AppbarBackground = "#283593",
+            Secondary = "#6a1b9a",
+            Success = "#2e7d32",
+            Info = "#1565c0",
+            Warning = "#a15c00",
+            Error = "#c62828",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#9fa8da",
+            PrimaryContrastText = "#000000",
+            AppbarBackground = "#1a237e",
+            Secondary = "#ce93d8",
+            SecondaryContrastText = "#000000",
+            Success = "#2e7d32",
+            Info = "#1565c0",
+            Warning = "#a15c00",
+            Error = "#c62828",
+        },
     };
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
