@@ -5,6 +5,7 @@ public static class SecurityEventReasons
 {
     public const string MissingApiKey = "missing_api_key";
     public const string InvalidApiKey = "invalid_api_key";
+    public const string ConsoleSignInFailed = "console_sign_in_failed";
     public const string RateLimited = "rate_limited";
     public const string BodyTooLarge = "body_too_large";
     public const string InvalidBody = "invalid_body";

@@ -35,6 +35,22 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task RunDetailPage_AxeScan_HasNoSeriousOrCriticalViolations()
+    {
+        await using var app = new AgentApplication();
+        var baseUrl = app.StartOnRealPort();
+        var run = System.Text.Json.JsonDocument.Parse(await (await app.RunAsync("list the files and read missing.txt")).Content.ReadAsStringAsync());
+        var id = run.RootElement.GetProperty("request_id").GetString();
+        var page = await ConsoleSession.SignInAsync(browser, baseUrl, path: $"/runs/{id}");
+        await Assertions.Expect(page.GetByTestId("execution").First).ToBeVisibleAsync();
+
+        var result = await page.RunAxe();
+
+        await BrowserFixture.ScreenshotAsync(page, "a11y-run-detail");
+        AssertNoSeriousViolations(result);
+    }
+
+    [Fact]
     public async Task SignInPage_AxeScan_HasNoSeriousOrCriticalViolations()
     {
         await using var app = new AgentApplication();

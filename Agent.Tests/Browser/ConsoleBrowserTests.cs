@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Agent.Tests.Auditing;
 using Agent.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -35,6 +36,9 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("signin-error")).ToHaveTextAsync("That operator key is not valid.");
         Assert.Contains("/signin", page.Url);
         await BrowserFixture.ScreenshotAsync(page, "signin-error");
+        var events = await app.WaitForRowsAsync("SELECT reason, route, principal FROM security_events WHERE reason = 'console_sign_in_failed'", 1);
+        Assert.Equal("/signin", Assert.Single(events)["route"]);
+        Assert.Null(events[0]["principal"]);
     }
 
     [Fact]

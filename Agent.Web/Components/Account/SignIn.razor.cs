@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Agent.Core.Auditing;
+using Agent.Web.Api;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components;
@@ -30,6 +32,7 @@ public sealed partial class SignIn
         var name = await Operators.TryAsync(Form!.Key, client, HttpContext.RequestAborted);
         if (name is null)
         {
+            HttpContext.RecordRejection(StatusCodes.Status401Unauthorized, SecurityEventReasons.ConsoleSignInFailed);
             Error = "That operator key is not valid.";
             return;
         }
