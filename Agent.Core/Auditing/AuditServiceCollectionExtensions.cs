@@ -17,7 +17,7 @@ public static class AuditServiceCollectionExtensions
             var path = Path.GetFullPath(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DatabasePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             db.UseSqlite($"Data Source={path};Default Timeout=30;Pooling=True");
-            db.AddInterceptors(new SqlitePragmaInterceptor());
+            db.AddInterceptors(new SqlitePragmaInterceptor(sp.GetRequiredService<IOptions<AuditOptions>>().Value.Synchronous));
         });
         services.AddSingleton<AuditChain>();
         services.AddSingleton<IAuditWriter, EfAuditWriter>();

@@ -5,9 +5,10 @@ namespace Agent.Core.Auditing;
 
 /// <summary>
 /// Sets SQLite's own busy timeout on every connection, so a writer waiting for another's lock (the chain writer, the
-/// retention job, a second process) sleeps in SQLite instead of failing with "database is locked".
+/// retention job, a second process) sleeps in SQLite instead of failing with "database is locked"; and the configured
+/// durability (<see cref="AuditOptions.Synchronous"/>).
 /// </summary>
-internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
+internal sealed class SqlitePragmaInterceptor(string synchronous) : DbConnectionInterceptor
 {
     public const int BusyTimeoutMs = 30_000;
 
@@ -19,10 +20,11 @@ internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    private void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs};";
+        // synchronous is per connection in SQLite, so it is set with the busy timeout on every open.
+        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = {(string.Equals(synchronous, "normal", StringComparison.OrdinalIgnoreCase) ? "NORMAL" : "FULL")};";
         command.ExecuteNonQuery();
     }
 }

@@ -37,6 +37,7 @@ public static class ConfigurationKeys
         ["COMMAND_TIMEOUT"] = "Tools:CommandTimeout",
         ["COMMAND_MAX_OUTPUT"] = "Tools:CommandMaxOutput",
         ["AUDIT_RETENTION_DAYS"] = "Audit:RetentionDays",
+        ["AUDIT_SYNCHRONOUS"] = "Audit:Synchronous",
     };
 
     /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>
