@@ -25,7 +25,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var matches = Filter(db, query);
-        var total = await matches.CountAsync(cancellationToken);
+        var total = await CountAsync(db, matches, query, cancellationToken);
         var items = await Sort(matches, query)
             .Skip(query.Offset)
             .Take(query.PageSize)
@@ -112,6 +112,20 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
             requests = requests.Where(r => matching.Contains(r.Id));
         }
         return requests;
+    }
+
+    /// <summary>
+    /// The number of matching runs. A tool-only filter is counted on the (tool_name, request_id) index alone: probing
+    /// every request for an execution of the tool is an order of magnitude slower on a large history.
+    /// </summary>
+    private static Task<int> CountAsync(AuditDbContext db, IQueryable<RequestRecord> matches, AuditQuery query, CancellationToken cancellationToken)
+    {
+        var toolOnly = !string.IsNullOrWhiteSpace(query.ToolName)
+            && string.IsNullOrWhiteSpace(query.Status) && string.IsNullOrWhiteSpace(query.Source) && string.IsNullOrWhiteSpace(query.Principal)
+            && query.From is null && query.To is null && ToFullTextQuery(query.Text) is null;
+        return toolOnly
+            ? db.ToolExecutions.Where(e => e.ToolName == query.ToolName).Select(e => e.RequestId).Distinct().CountAsync(cancellationToken)
+            : matches.CountAsync(cancellationToken);
     }
 
     /// <summary>Each word of the search text becomes a quoted prefix term, so user input is never FTS5 syntax.</summary>

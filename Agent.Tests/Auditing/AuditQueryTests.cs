@@ -59,6 +59,18 @@ public sealed class AuditQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_ByToolNameAlone_CountsEachRunOnceWhateverItsCalls()
+    {
+        // The tool-only count runs on the executions index; it must agree with the general path.
+        var toolOnly = await SearchAsync(new AuditQuery { ToolName = "read_file", PageSize = 1 });
+        var combined = await SearchAsync(new AuditQuery { ToolName = "read_file", Source = "console", PageSize = 1 });
+
+        Assert.Equal(Ids(await SearchAsync(new AuditQuery { ToolName = "read_file" })).Length, toolOnly.TotalCount);
+        Assert.Equal(combined.TotalCount, toolOnly.TotalCount);
+        Assert.Equal(0, (await SearchAsync(new AuditQuery { ToolName = "write_file" })).TotalCount);
+    }
+
+    [Fact]
     public async Task Search_BySourceAndPrincipal_CombinesFilters()
     {
         Assert.Equal([_failedRead.Id], Ids(await SearchAsync(new AuditQuery { Source = "console" })));

@@ -78,25 +78,7 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
         await (client ?? CreateAuthenticatedClient()).PostAsJsonAsync("/agent/run", new { input });
 
     /// <summary>Reads the audit database directly, as an operator would with sqlite3.</summary>
-    public async Task<List<Dictionary<string, object?>>> QueryAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<Dictionary<string, object?>>();
-        while (await reader.ReadAsync())
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public Task<List<Dictionary<string, object?>>> QueryAsync(string sql) => AuditDatabase.QueryAsync(DatabasePath, sql);
 
     public static System.Text.Json.JsonSerializerOptions Json => JsonDefaults.Compact;
 

@@ -39,7 +39,7 @@ public static class AuditCommand
                 DisableDefaults = false,
             });
             builder.Logging.ClearProviders();
-            AddSeedSources(builder.Configuration, rest);
+            ConfigurationSetup.AddSeedSources(builder.Configuration, rest);
             builder.Services.AddAgentCore(builder.Configuration);
             using var host = builder.Build();
 
@@ -58,18 +58,5 @@ public static class AuditCommand
             await errors.WriteLineAsync(message);
             return Failed;
         }
-    }
-
-    /// <summary>The server's precedence: .env (never overriding the environment), seed variable names, then the command line.</summary>
-    private static void AddSeedSources(ConfigurationManager configuration, string[] args)
-    {
-        var dotEnv = Path.Combine(Directory.GetCurrentDirectory(), ".env");
-        if (File.Exists(dotEnv))
-        {
-            DotNetEnv.Env.NoClobber().Load(dotEnv);
-            configuration.AddEnvironmentVariables();
-        }
-        ((IConfigurationBuilder)configuration).Add(new SeedEnvironmentConfigurationSource());
-        configuration.AddCommandLine(args);
     }
 }

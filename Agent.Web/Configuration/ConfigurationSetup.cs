@@ -10,15 +10,7 @@ public static class ConfigurationSetup
     /// </summary>
     public static WebApplicationBuilder AddAgentConfiguration(this WebApplicationBuilder builder, string[] args)
     {
-        // .env never overrides a variable that is already set.
-        var dotEnv = Path.Combine(Directory.GetCurrentDirectory(), ".env");
-        if (File.Exists(dotEnv))
-        {
-            DotNetEnv.Env.NoClobber().Load(dotEnv);
-            builder.Configuration.AddEnvironmentVariables();
-        }
-        ((IConfigurationBuilder)builder.Configuration).Add(new SeedEnvironmentConfigurationSource());
-        builder.Configuration.AddCommandLine(args);
+        AddSeedSources(builder.Configuration, args);
 
         var agent = builder.Configuration.GetSection(AgentOptions.SectionName).Get<AgentOptions>() ?? new AgentOptions();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -32,5 +24,22 @@ public static class ConfigurationSetup
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
         return builder;
+    }
+
+    /// <summary>
+    /// The sources on top of the defaults, in precedence order: a <c>.env</c> file (never overriding a variable that is
+    /// already set), the seed's variable names (PORT, AGENT_API_KEY, ...), then the command line. The server and the
+    /// <c>audit verify</c> command share it.
+    /// </summary>
+    public static void AddSeedSources(IConfigurationBuilder configuration, string[] args)
+    {
+        var dotEnv = Path.Combine(Directory.GetCurrentDirectory(), ".env");
+        if (File.Exists(dotEnv))
+        {
+            DotNetEnv.Env.NoClobber().Load(dotEnv);
+            configuration.AddEnvironmentVariables();
+        }
+        configuration.Add(new SeedEnvironmentConfigurationSource());
+        configuration.AddCommandLine(args);
     }
 }
