@@ -219,10 +219,29 @@ public sealed partial class AgentRunner(
         run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
 
         // Unparseable arguments never reach a tool; the model is told why and may try again.
-        var result = call.Exception is not null
-            ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
-                $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
-            : await executor.ExecuteAsync(toolName, input, cancellationToken);
+        var started = clock.GetTimestamp();
+        ToolExecutionResult result;
+        try
+        {
+            result = call.Exception is not null
+                ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
+                    $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
+                : await executor.ExecuteAsync(toolName, input, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run was cancelled or timed out mid-tool: the attempt is still recorded before the run ends.
+            var interrupted = new ToolExecutionResult(toolName, ToolExecutionStatus.Error, input, null,
+                "Interrupted: the run was cancelled or timed out while the tool was running.", (long)clock.GetElapsedTime(started).TotalMilliseconds);
+            await RecordExecutionAsync(run, decisionId, call, interrupted);
+            throw;
+        }
+        await RecordExecutionAsync(run, decisionId, call, result);
+        return result;
+    }
+
+    private async Task RecordExecutionAsync(RunContext run, long decisionId, FunctionCallContent call, ToolExecutionResult result)
+    {
         run.Executions.Add(result);
 
         await audit.RecordExecutionAsync(new ToolExecutionRecord
@@ -247,7 +266,6 @@ public sealed partial class AgentRunner(
             ["error"] = result.Error,
             ["truncated"] = result.Truncated,
         });
-        return result;
     }
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));

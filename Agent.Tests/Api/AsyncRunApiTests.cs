@@ -77,6 +77,10 @@ public sealed class AsyncRunApiTests
         Assert.Contains("cancelled", status.GetProperty("result").GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
         var row = Assert.Single(await app.QueryAsync($"SELECT status, error FROM requests WHERE id = '{id}'"));
         Assert.Equal("error", row["status"]);
+        var execution = Assert.Single(await app.QueryAsync($"SELECT tool_name, status, error FROM tool_executions WHERE request_id = '{id}'"));
+        Assert.Equal(BlockingTool.ToolName, execution["tool_name"]);
+        Assert.Equal("error", execution["status"]);
+        Assert.StartsWith("Interrupted", (string)execution["error"]!);
         var again = await client.PostAsync($"/agent/runs/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
