@@ -34,5 +34,7 @@ public static class AgentCoreServiceCollectionExtensions
     {
         _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LlmOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<AuditOptions>>().Value;
     }
 }

@@ -13,6 +13,9 @@ public sealed class StartupConfigurationTests
     [InlineData("BLOCKED_PERMISSIONS", "network,root", "BLOCKED_PERMISSIONS (Agent:BlockedPermissions) contains 'root'")]
     [InlineData("LLM_PROVIDER", "groq", "LLM_API_KEY (Llm:ApiKey) is required for provider 'groq'")]
     [InlineData("LLM_PROVIDER", "skynet", "LLM_PROVIDER (Llm:Provider) is 'skynet'")]
+    [InlineData("AUDIT_RETENTION_DAYS", "0", "AUDIT_RETENTION_DAYS (Audit:RetentionDays) must be between")]
+    [InlineData("AUDIT_SYNCHRONOUS", "off", "AUDIT_SYNCHRONOUS (Audit:Synchronous) must be 'full' or 'normal'")]
+    [InlineData("HTTP_TIMEOUT", "0", "HTTP_TIMEOUT (Tools:HttpTimeout)")]
     public async Task Start_InvalidValue_ExitsWithOneLineNamingTheKey(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();
