@@ -27,19 +27,11 @@ public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuditOptions options)
     {
-        var failures = new List<string>();
-        if (options.RetentionDays is < 1 or > 36_500)
-        {
-            failures.Add($"{ConfigurationKeys.Describe("Audit:RetentionDays")} must be between 1 and 36500 days, or unset to keep everything.");
-        }
-        if (options.RetentionInterval < TimeSpan.FromSeconds(1))
-        {
-            failures.Add($"{ConfigurationKeys.Describe("Audit:RetentionInterval")} must be at least one second.");
-        }
-        if (options.Synchronous?.ToLowerInvariant() is not ("full" or "normal"))
-        {
-            failures.Add($"{ConfigurationKeys.Describe("Audit:Synchronous")} must be 'full' or 'normal'.");
-        }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var failures = new OptionsFailures(AuditOptions.SectionName);
+        failures.Require(options.RetentionDays is null or (>= 1 and <= 36_500), nameof(options.RetentionDays),
+            "must be between 1 and 36500 days, or unset to keep everything.");
+        failures.Require(options.RetentionInterval >= TimeSpan.FromSeconds(1), nameof(options.RetentionInterval), "must be at least one second.");
+        failures.Require(options.Synchronous?.ToLowerInvariant() is "full" or "normal", nameof(options.Synchronous), "must be 'full' or 'normal'.");
+        return failures.Result;
     }
 }

@@ -8,41 +8,34 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
-        var failures = new List<string>();
-        void Require(bool condition, string key, string rule)
-        {
-            if (!condition)
-            {
-                failures.Add($"{ConfigurationKeys.Describe($"Agent:{key}")} {rule}");
-            }
-        }
+        var failures = new OptionsFailures(AgentOptions.SectionName);
 
-        Require(!string.IsNullOrWhiteSpace(options.Host), nameof(options.Host), "must not be empty.");
-        Require(options.Port is >= 1 and <= 65535, nameof(options.Port), "must be between 1 and 65535.");
-        Require(!string.IsNullOrWhiteSpace(options.WorkspaceRoot), nameof(options.WorkspaceRoot), "must not be empty.");
-        Require(!string.IsNullOrWhiteSpace(options.DatabasePath), nameof(options.DatabasePath), "must not be empty.");
-        Require(options.MaxToolTimeout is >= 1 and <= 3600, nameof(options.MaxToolTimeout), "must be between 1 and 3600 seconds.");
-        Require(options.MaxOutputSize is >= 100 and <= 10_000_000, nameof(options.MaxOutputSize), "must be between 100 and 10000000 characters.");
-        Require(options.RateLimitRequests is >= 1 and <= 1_000_000, nameof(options.RateLimitRequests), "must be between 1 and 1000000.");
-        Require(options.MaxRequestSize is >= 1024 and <= 104_857_600, nameof(options.MaxRequestSize), "must be between 1024 and 104857600 bytes.");
-        Require(options.MaxSteps is >= 1 and <= 100, nameof(options.MaxSteps), "must be between 1 and 100.");
-        Require(options.RunTimeout is >= 1 and <= 86_400, nameof(options.RunTimeout), "must be between 1 and 86400 seconds.");
+        failures.Require(!string.IsNullOrWhiteSpace(options.Host), nameof(options.Host), "must not be empty.");
+        failures.Require(options.Port is >= 1 and <= 65535, nameof(options.Port), "must be between 1 and 65535.");
+        failures.Require(!string.IsNullOrWhiteSpace(options.WorkspaceRoot), nameof(options.WorkspaceRoot), "must not be empty.");
+        failures.Require(!string.IsNullOrWhiteSpace(options.DatabasePath), nameof(options.DatabasePath), "must not be empty.");
+        failures.Require(options.MaxToolTimeout is >= 1 and <= 3600, nameof(options.MaxToolTimeout), "must be between 1 and 3600 seconds.");
+        failures.Require(options.MaxOutputSize is >= 100 and <= 10_000_000, nameof(options.MaxOutputSize), "must be between 100 and 10000000 characters.");
+        failures.Require(options.RateLimitRequests is >= 1 and <= 1_000_000, nameof(options.RateLimitRequests), "must be between 1 and 1000000.");
+        failures.Require(options.MaxRequestSize is >= 1024 and <= 104_857_600, nameof(options.MaxRequestSize), "must be between 1024 and 104857600 bytes.");
+        failures.Require(options.MaxSteps is >= 1 and <= 100, nameof(options.MaxSteps), "must be between 1 and 100.");
+        failures.Require(options.RunTimeout is >= 1 and <= 86_400, nameof(options.RunTimeout), "must be between 1 and 86400 seconds.");
 
         foreach (var permission in options.BlockedPermissionList)
         {
-            Require(ToolPermissions.TryParse(permission, out _), nameof(options.BlockedPermissions),
+            failures.Require(ToolPermissions.TryParse(permission, out _), nameof(options.BlockedPermissions),
                 $"contains '{permission}'; allowed values are read, write, execute, network.");
         }
         foreach (var origin in options.CorsOriginList)
         {
-            Require(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+            failures.Require(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
                 nameof(options.CorsOrigins), $"contains '{origin}', which is not an http(s) origin.");
         }
         foreach (var (keyName, keyValue) in options.ApiKeys)
         {
-            Require(keyValue.Length >= 16, $"ApiKeys:{keyName}", "must be at least 16 characters long.");
+            failures.Require(keyValue.Length >= 16, $"ApiKeys:{keyName}", "must be at least 16 characters long.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Result;
     }
 }

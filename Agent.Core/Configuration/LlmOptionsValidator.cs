@@ -8,34 +8,27 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
 {
     public ValidateOptionsResult Validate(string? name, LlmOptions options)
     {
-        var failures = new List<string>();
-        void Require(bool condition, string key, string rule)
-        {
-            if (!condition)
-            {
-                failures.Add($"{ConfigurationKeys.Describe($"Llm:{key}")} {rule}");
-            }
-        }
+        var failures = new OptionsFailures(LlmOptions.SectionName);
 
         var provider = options.EffectiveProvider;
         if (!LlmProviders.All.TryGetValue(provider, out var profile))
         {
-            Require(false, nameof(options.Provider), $"is '{provider}'; allowed values are {string.Join(", ", LlmProviders.All.Keys)}.");
+            failures.Require(false, nameof(options.Provider), $"is '{provider}'; allowed values are {string.Join(", ", LlmProviders.All.Keys)}.");
         }
         else
         {
-            Require(!profile.NeedsApiKey || !string.IsNullOrWhiteSpace(options.ApiKey), nameof(options.ApiKey),
+            failures.Require(!profile.NeedsApiKey || !string.IsNullOrWhiteSpace(options.ApiKey), nameof(options.ApiKey),
                 $"is required for provider '{provider}'. Set LLM_API_KEY, or LLM_PROVIDER=local to use the offline planner.");
-            Require(profile.DefaultBaseUrl is not null || provider == LlmProviders.Local || !string.IsNullOrWhiteSpace(options.BaseUrl),
+            failures.Require(profile.DefaultBaseUrl is not null || provider == LlmProviders.Local || !string.IsNullOrWhiteSpace(options.BaseUrl),
                 nameof(options.BaseUrl), $"is required for provider '{provider}'.");
         }
-        Require(string.IsNullOrWhiteSpace(options.BaseUrl)
+        failures.Require(string.IsNullOrWhiteSpace(options.BaseUrl)
             || (Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
             nameof(options.BaseUrl), "must be an absolute http(s) URL.");
-        Require(options.RequestTimeout is >= 1 and <= 3600, nameof(options.RequestTimeout), "must be between 1 and 3600 seconds.");
-        Require(options.AttemptTimeout is >= 1 and <= 3600, nameof(options.AttemptTimeout), "must be between 1 and 3600 seconds.");
-        Require(options.MaxRetries is >= 0 and <= 10, nameof(options.MaxRetries), "must be between 0 and 10.");
-        Require(options.RetryDelayMs is >= 1 and <= 60_000, nameof(options.RetryDelayMs), "must be between 1 and 60000 milliseconds.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        failures.Require(options.RequestTimeout is >= 1 and <= 3600, nameof(options.RequestTimeout), "must be between 1 and 3600 seconds.");
+        failures.Require(options.AttemptTimeout is >= 1 and <= 3600, nameof(options.AttemptTimeout), "must be between 1 and 3600 seconds.");
+        failures.Require(options.MaxRetries is >= 0 and <= 10, nameof(options.MaxRetries), "must be between 0 and 10.");
+        failures.Require(options.RetryDelayMs is >= 1 and <= 60_000, nameof(options.RetryDelayMs), "must be between 1 and 60000 milliseconds.");
+        return failures.Result;
     }
 }

@@ -9,42 +9,35 @@ public sealed partial class ToolsOptionsValidator : IValidateOptions<ToolsOption
 {
     public ValidateOptionsResult Validate(string? name, ToolsOptions options)
     {
-        var failures = new List<string>();
-        void Require(bool condition, string key, string rule)
-        {
-            if (!condition)
-            {
-                failures.Add($"{ConfigurationKeys.Describe($"{ToolsOptions.SectionName}:{key}")} {rule}");
-            }
-        }
+        var failures = new OptionsFailures(ToolsOptions.SectionName);
 
-        Require(options.MaxReadSize is >= 1024 and <= 104_857_600, nameof(options.MaxReadSize), "must be between 1024 and 104857600 bytes.");
-        Require(options.MaxWriteSize is >= 1 and <= 104_857_600, nameof(options.MaxWriteSize), "must be between 1 and 104857600 bytes.");
-        Require(options.SearchMaxResults is >= 1 and <= 10_000, nameof(options.SearchMaxResults), "must be between 1 and 10000.");
-        Require(options.SearchMaxFiles is >= 1 and <= 1_000_000, nameof(options.SearchMaxFiles), "must be between 1 and 1000000.");
-        Require(options.SearchMaxFileSize is >= 1024 and <= 104_857_600, nameof(options.SearchMaxFileSize), "must be between 1024 and 104857600 bytes.");
-        Require(options.HttpTimeout is >= 1 and <= 600, nameof(options.HttpTimeout), "must be between 1 and 600 seconds.");
-        Require(options.HttpMaxResponseSize is >= 1024 and <= 104_857_600, nameof(options.HttpMaxResponseSize), "must be between 1024 and 104857600 bytes.");
-        Require(options.HttpMaxRedirects is >= 0 and <= 20, nameof(options.HttpMaxRedirects), "must be between 0 and 20.");
-        Require(options.CommandTimeout is >= 1 and <= 3600, nameof(options.CommandTimeout), "must be between 1 and 3600 seconds.");
-        Require(options.CommandMaxOutput is >= 100 and <= 10_000_000, nameof(options.CommandMaxOutput), "must be between 100 and 10000000 characters.");
+        failures.Require(options.MaxReadSize is >= 1024 and <= 104_857_600, nameof(options.MaxReadSize), "must be between 1024 and 104857600 bytes.");
+        failures.Require(options.MaxWriteSize is >= 1 and <= 104_857_600, nameof(options.MaxWriteSize), "must be between 1 and 104857600 bytes.");
+        failures.Require(options.SearchMaxResults is >= 1 and <= 10_000, nameof(options.SearchMaxResults), "must be between 1 and 10000.");
+        failures.Require(options.SearchMaxFiles is >= 1 and <= 1_000_000, nameof(options.SearchMaxFiles), "must be between 1 and 1000000.");
+        failures.Require(options.SearchMaxFileSize is >= 1024 and <= 104_857_600, nameof(options.SearchMaxFileSize), "must be between 1024 and 104857600 bytes.");
+        failures.Require(options.HttpTimeout is >= 1 and <= 600, nameof(options.HttpTimeout), "must be between 1 and 600 seconds.");
+        failures.Require(options.HttpMaxResponseSize is >= 1024 and <= 104_857_600, nameof(options.HttpMaxResponseSize), "must be between 1024 and 104857600 bytes.");
+        failures.Require(options.HttpMaxRedirects is >= 0 and <= 20, nameof(options.HttpMaxRedirects), "must be between 0 and 20.");
+        failures.Require(options.CommandTimeout is >= 1 and <= 3600, nameof(options.CommandTimeout), "must be between 1 and 3600 seconds.");
+        failures.Require(options.CommandMaxOutput is >= 100 and <= 10_000_000, nameof(options.CommandMaxOutput), "must be between 100 and 10000000 characters.");
 
         foreach (var host in options.HttpAllowedHostList)
         {
             var bare = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
-            Require(Uri.CheckHostName(bare) != UriHostNameType.Unknown, nameof(options.HttpAllowedHosts),
+            failures.Require(Uri.CheckHostName(bare) != UriHostNameType.Unknown, nameof(options.HttpAllowedHosts),
                 $"contains '{host}', which is not a host name (use 'example.com' or '*.example.com', no scheme or port).");
         }
         foreach (var command in options.CommandAllowlistNames)
         {
-            Require(CommandName().IsMatch(command), nameof(options.CommandAllowlist),
+            failures.Require(CommandName().IsMatch(command), nameof(options.CommandAllowlist),
                 $"contains '{command}'; list bare executable names (e.g. 'git'), not paths or command lines.");
         }
         foreach (var directory in options.CommandPathDirectories)
         {
-            Require(Path.IsPathRooted(directory), nameof(options.CommandPath), $"contains '{directory}', which is not an absolute directory.");
+            failures.Require(Path.IsPathRooted(directory), nameof(options.CommandPath), $"contains '{directory}', which is not an absolute directory.");
         }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Result;
     }
 
     /// <summary>The same rule <c>run_command</c>'s schema applies to its <c>command</c> input.</summary>
