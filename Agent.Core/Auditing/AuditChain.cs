@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,49 +16,144 @@ namespace Agent.Core.Auditing;
 /// columns; anything else is reported as tampering.
 /// </para>
 /// <para>
-/// Appends are serialized twice: a process-wide semaphore keeps in-process writers from queueing on SQLite's lock,
-/// and <c>BEGIN IMMEDIATE</c> takes the database write lock before the head is read, so no two writers (even in two
-/// processes) can extend the same head and fork the chain.
+/// Appends are serialized twice: one in-process writer drains a queue (appends waiting together share a transaction,
+/// so concurrent runs share commits), and <c>BEGIN IMMEDIATE</c> takes the database write lock before the head is
+/// read, so no two writers (even in two processes) can extend the same head and fork the chain.
 /// </para>
 /// </summary>
 public sealed class AuditChain(IDbContextFactory<AuditDbContext> contexts)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>Appends taken into one transaction at most; bounds the work a single commit can hold back.</summary>
+    internal const int MaxBatch = 128;
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction positioned at the chain's head, then commits.</summary>
-    public async Task<T> AppendAsync<T>(Func<ChainTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _writerLock = new();
+    private Task? _writer;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> at the chain's head and returns once it is committed. Appends waiting at the same
+    /// time share one transaction (group commit), each inside its own savepoint so that one failing append fails alone.
+    /// Once queued, an append is written even if the caller stops waiting: an audit row is never half-abandoned.
+    /// </summary>
+    public Task<T> AppendAsync<T>(Func<ChainTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend<T>(work);
+        _queue.Writer.TryWrite(pending);
+        EnsureWriter();
+        return pending.Completion.WaitAsync(cancellationToken);
+    }
 
-            var head = await db.ChainHead.SingleOrDefaultAsync(cancellationToken);
-            var chain = new ChainTransaction(db, transaction, head?.Seq ?? 0, head?.Hash ?? ChainSource.GenesisHash);
-            var result = await work(chain);
-            if (chain.HeadSeq != (head?.Seq ?? 0))
-            {
-                if (head is null)
-                {
-                    db.ChainHead.Add(new ChainHeadRecord { Seq = chain.HeadSeq, Hash = chain.HeadHash });
-                }
-                else
-                {
-                    (head.Seq, head.Hash) = (chain.HeadSeq, chain.HeadHash);
-                }
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        finally
+    private void EnsureWriter()
+    {
+        lock (_writerLock)
         {
-            _gate.Release();
+            _writer ??= Task.Run(WriteLoopAsync);
         }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingAppend>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+            try
+            {
+                await WriteBatchAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // The transaction failed as a whole (e.g. the commit): nothing in it was acknowledged.
+                foreach (var pending in batch)
+                {
+                    pending.Fail(ex);
+                }
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingAppend> batch)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await db.Database.UseTransactionAsync(transaction);
+
+        var head = await db.ChainHead.SingleOrDefaultAsync();
+        var chain = new ChainTransaction(db, transaction, head?.Seq ?? 0, head?.Hash ?? ChainSource.GenesisHash);
+        var succeeded = new List<PendingAppend>(batch.Count);
+        foreach (var pending in batch)
+        {
+            var (seq, hash) = (chain.HeadSeq, chain.HeadHash);
+            await ExecuteAsync(chain, "SAVEPOINT chain_append");
+            try
+            {
+                await pending.RunAsync(chain);
+                await ExecuteAsync(chain, "RELEASE chain_append");
+                succeeded.Add(pending);
+            }
+            catch (Exception ex)
+            {
+                await ExecuteAsync(chain, "ROLLBACK TO chain_append; RELEASE chain_append");
+                db.ChangeTracker.Clear();
+                chain.ResetHead(seq, hash);
+                pending.Fail(ex);
+            }
+        }
+
+        if (chain.HeadSeq != (head?.Seq ?? 0))
+        {
+            db.ChangeTracker.Clear();
+            if (head is null)
+            {
+                db.ChainHead.Add(new ChainHeadRecord { Seq = chain.HeadSeq, Hash = chain.HeadHash });
+            }
+            else
+            {
+                db.ChainHead.Attach(head);
+                (head.Seq, head.Hash) = (chain.HeadSeq, chain.HeadHash);
+            }
+            await db.SaveChangesAsync();
+        }
+        await transaction.CommitAsync();
+        foreach (var pending in succeeded)
+        {
+            pending.Succeed();
+        }
+    }
+
+    private static async Task ExecuteAsync(ChainTransaction chain, string sql)
+    {
+        await using var command = chain.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>One queued append: runs inside the batch's transaction, completes only after the commit.</summary>
+    private abstract class PendingAppend
+    {
+        public abstract Task RunAsync(ChainTransaction chain);
+        public abstract void Succeed();
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class PendingAppend<T>(Func<ChainTransaction, Task<T>> work) : PendingAppend
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Completion => _completion.Task;
+
+        public override async Task RunAsync(ChainTransaction chain) => _result = await work(chain);
+
+        public override void Succeed() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
     }
 }
 
@@ -81,6 +177,9 @@ public sealed class ChainTransaction
     public string HeadHash { get; private set; }
 
     public long NextSeq => HeadSeq + 1;
+
+    /// <summary>Back to where the head was before an append that was rolled back to its savepoint.</summary>
+    internal void ResetHead(long seq, string hash) => (HeadSeq, HeadHash) = (seq, hash);
 
     public async Task AddRequestAsync(RequestRecord request)
     {
