@@ -20,7 +20,7 @@ public sealed class AuditStatistics(IDbContextFactory<AuditDbContext> contexts, 
     {
         var until = clock.GetUtcNow();
         var since = until - window;
-        var sinceText = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        var sinceText = AuditTimestamp.ToText(since);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
         var minutes = await db.Database.SqlQuery<MinuteBucket>($"""

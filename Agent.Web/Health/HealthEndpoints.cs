@@ -23,11 +23,8 @@ public static class HealthEndpoints
     internal static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> GetHealth(
         HealthCheckService checks, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var report = await checks.CheckHealthAsync(cancellationToken);
-        var healthy = report.Status == HealthStatus.Healthy;
-        var body = new HealthResponse(healthy ? "healthy" : "unhealthy", Version, clock.GetUtcNow(),
-            healthy ? null : report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).ToDictionary(e => e.Key, e => e.Value.Description ?? "unhealthy"));
-        return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var body = HealthResponse.From(await checks.CheckHealthAsync(cancellationToken), clock);
+        return body.IsHealthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
 
@@ -36,4 +33,15 @@ public sealed record HealthResponse(
     string Status,
     string Version,
     DateTimeOffset Timestamp,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Checks = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Checks = null)
+{
+    [JsonIgnore]
+    public bool IsHealthy => Status == "healthy";
+
+    /// <summary>The one mapping from a health report to the seed's shape, for the endpoint and the console alike.</summary>
+    public static HealthResponse From(HealthReport report, TimeProvider clock) =>
+        report.Status == HealthStatus.Healthy
+            ? new("healthy", HealthEndpoints.Version, clock.GetUtcNow())
+            : new("unhealthy", HealthEndpoints.Version, clock.GetUtcNow(),
+                report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).ToDictionary(e => e.Key, e => e.Value.Description ?? "unhealthy"));
+}

@@ -1,19 +1,18 @@
 using System.Security.Cryptography;
-using System.Text;
 using Agent.Core.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Security;
 
 /// <summary>
-/// The configured API keys, held as SHA-256 digests and matched in constant time. When none is configured a random
-/// key named <c>generated</c> is created for this process; <see cref="GeneratedKey"/> exposes it once for printing.
+/// The configured API keys (as <see cref="KeyDigests"/>). When none is configured a random key named
+/// <c>generated</c> is created for this process; <see cref="TakeGeneratedKey"/> hands it out once for printing.
 /// </summary>
 public sealed class ApiKeyStore
 {
     public const string GeneratedKeyName = "generated";
 
-    private readonly (string Name, byte[] Digest)[] _keys;
+    private readonly KeyDigests _keys;
 
     public ApiKeyStore(IOptions<AgentOptions> options)
     {
@@ -23,32 +22,16 @@ public sealed class ApiKeyStore
             GeneratedKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             configured.Add(new(GeneratedKeyName, GeneratedKey));
         }
-        _keys = configured.Select(k => (k.Key, Digest(k.Value))).ToArray();
+        _keys = new KeyDigests(configured);
     }
 
     /// <summary>Set only when no key was configured; Program prints it once to the console, never to a log.</summary>
     public string? GeneratedKey { get; private set; }
 
-    public IReadOnlyList<string> Names => _keys.Select(k => k.Name).ToArray();
+    public IReadOnlyList<string> Names => _keys.Names;
 
-    /// <summary>The name of the matching key, or null. Every key is compared so timing reveals nothing.</summary>
-    public string? Match(string? presented)
-    {
-        if (string.IsNullOrEmpty(presented))
-        {
-            return null;
-        }
-        var digest = Digest(presented);
-        string? match = null;
-        foreach (var (name, keyDigest) in _keys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(digest, keyDigest))
-            {
-                match ??= name;
-            }
-        }
-        return match;
-    }
+    /// <summary>The name of the matching key, or null.</summary>
+    public string? Match(string? presented) => _keys.Match(presented);
 
     /// <summary>Hands the generated key out once, then forgets it.</summary>
     public string? TakeGeneratedKey()
@@ -57,6 +40,4 @@ public sealed class ApiKeyStore
         GeneratedKey = null;
         return key;
     }
-
-    private static byte[] Digest(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Security;
@@ -14,10 +12,7 @@ public sealed class OperatorSignIn(IOptions<ConsoleOptions> options, ApiKeyStore
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(15);
 
-    private readonly (string Name, byte[] Digest)[] _operatorKeys = options.Value.OperatorKeys
-        .Where(k => !string.IsNullOrEmpty(k.Value))
-        .Select(k => (k.Key, SHA256.HashData(Encoding.UTF8.GetBytes(k.Value))))
-        .ToArray();
+    private readonly KeyDigests _operatorKeys = new(options.Value.OperatorKeys);
     private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset Last)> _failures = new();
 
     /// <summary>The operator's name, or null after the client's penalty delay.</summary>
@@ -38,25 +33,5 @@ public sealed class OperatorSignIn(IOptions<ConsoleOptions> options, ApiKeyStore
     public static TimeSpan DelayFor(int failures) =>
         TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures - 1, 10))));
 
-    private string? Match(string? presented)
-    {
-        if (_operatorKeys.Length == 0)
-        {
-            return apiKeys.Match(presented);
-        }
-        if (string.IsNullOrEmpty(presented))
-        {
-            return null;
-        }
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        string? match = null;
-        foreach (var (name, keyDigest) in _operatorKeys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(digest, keyDigest))
-            {
-                match ??= name;
-            }
-        }
-        return match;
-    }
+    private string? Match(string? presented) => _operatorKeys.IsEmpty ? apiKeys.Match(presented) : _operatorKeys.Match(presented);
 }

@@ -34,8 +34,7 @@ public sealed partial class Home : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        var report = await HealthChecks.CheckHealthAsync();
-        Health = new HealthResponse(report.Status == HealthStatus.Healthy ? "healthy" : "unhealthy", HealthEndpoints.Version, Clock.GetUtcNow());
+        Health = HealthResponse.From(await HealthChecks.CheckHealthAsync(), Clock);
         await LoadAsync();
         _subscription = Events.Subscribe(OnRunEvent);
     }

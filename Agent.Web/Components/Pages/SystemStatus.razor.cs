@@ -32,10 +32,10 @@ public sealed partial class SystemStatus
         var llm = Llm.Value;
         var provider = LlmProviders.All[llm.EffectiveProvider];
         var database = new FileInfo(Path.GetFullPath(agent.DatabasePath));
-        var health = await HealthChecks.CheckHealthAsync();
+        var health = HealthResponse.From(await HealthChecks.CheckHealthAsync(), Clock);
         var uptime = Clock.GetUtcNow() - new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime());
         Info = new SystemInfo(
-            health.Status == HealthStatus.Healthy ? "healthy" : "unhealthy",
+            health.Status,
             HealthEndpoints.Version,
             $"{(int)uptime.TotalHours}h {uptime.Minutes}m {uptime.Seconds}s",
             RuntimeInformation.FrameworkDescription,
