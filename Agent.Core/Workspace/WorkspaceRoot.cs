@@ -23,7 +23,7 @@ public sealed partial class WorkspaceRoot : IDisposable
         var configured = Path.GetFullPath(options.Value.WorkspaceRoot);
         Directory.CreateDirectory(configured);
         // The root itself may be reached through a symlink (e.g. /tmp on macOS); compare against its real location.
-        FullPath = Path.TrimEndingDirectorySeparator(RealPath(configured));
+        FullPath = Path.TrimEndingDirectorySeparator(PathLayout.RealPath(configured));
         if (OperatingSystem.IsLinux())
         {
             var fd = Openat(AtFdCwd, FullPath, ORdOnly | ODirectory | OCloExec, 0);
@@ -259,23 +259,6 @@ public sealed partial class WorkspaceRoot : IDisposable
 
     private static IEnumerable<string> Components(string path) =>
         path.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-
-    /// <summary>Resolves links in every existing component of an absolute path (used once, for the root).</summary>
-    private static string RealPath(string fullPath)
-    {
-        var root = Path.GetPathRoot(fullPath)!;
-        var current = root;
-        foreach (var part in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            current = Path.Combine(current, part);
-            var info = new FileInfo(current);
-            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
-            {
-                current = RealPath(target.FullName);
-            }
-        }
-        return current;
-    }
 
     [GeneratedRegex("%[0-9a-fA-F]{2}")]
     private static partial Regex PercentEncoding();
