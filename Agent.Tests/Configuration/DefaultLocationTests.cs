@@ -52,4 +52,23 @@ public sealed class DefaultLocationTests
         Assert.True(Directory.Exists(workspace));
         Assert.True(File.Exists(Path.Combine(home, ".local", "share", "autonomous-agent", "data", "agent.db")));
     }
+
+    /// <summary>As under `dotnet run --project Agent.Web`: the project directory (sources, appsettings.json) is the content root.</summary>
+    [Fact]
+    public async Task Start_FromProjectDirectory_KeepsWorkspaceAndDatabaseOutOfTheProject()
+    {
+        using var directory = new TempDirectory("agent-defaults");
+        var project = Path.Combine(RepositoryPaths.Root, "Agent.Web");
+        var port = AgentProcess.FreePort();
+
+        await using var server = AgentProcess.Start(project, new Dictionary<string, string>
+        {
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["XDG_DATA_HOME"] = directory.Path,
+        });
+        await server.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}"), TimeSpan.FromSeconds(60));
+
+        Assert.Contains($"Workspace: {Path.Combine(directory.Path, "autonomous-agent", "workspace")}", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Database: {Path.Combine(directory.Path, "autonomous-agent", "data", "agent.db")}", server.Stdout, StringComparison.Ordinal);
+    }
 }
