@@ -15,6 +15,7 @@ public static class LlmServiceCollectionExtensions
                 // Deadlines come from the resilience pipeline and the orchestrator, not from HttpClient's 100 s default.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .AddHttpMessageHandler(sp => new MaxTokensFieldHandler(sp.GetRequiredService<IOptions<LlmOptions>>().Value.EffectiveProvider))
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) =>
             {

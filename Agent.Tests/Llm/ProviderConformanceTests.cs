@@ -47,8 +47,10 @@ public sealed class ProviderConformanceTests
         Assert.Equal([decisions[0]["id"], decisions[1]["id"]], executions.Select(e => e["decision_id"]));
         Assert.Equal("""{"path":"notes.txt","max_lines":1}""", executions[1]["input"]);
 
-        // Every request carried the output limit, the key as the provider wants it, and (Anthropic) the version and a top-level system.
-        Assert.All(server.Requests, r => Assert.Equal(512, MaxTokens(r)));
+        // Every request carried the output limit in the field the provider reads, and (Anthropic) the version and a top-level system.
+        var limitField = provider is "anthropic" or "ollama" ? "max_tokens" : "max_completion_tokens";
+        Assert.All(server.Requests, r => Assert.Equal(512, r.Body[limitField]?.GetValue<int>()));
+        Assert.All(server.Requests, r => Assert.Single(r.Body, p => p.Key.StartsWith("max_", StringComparison.Ordinal)));
         if (provider == "anthropic")
         {
             Assert.All(server.Requests, r => Assert.NotNull(r.Header("anthropic-version")));
@@ -291,7 +293,4 @@ public sealed class ProviderConformanceTests
     /// <summary>Ollama's OpenAI-compatible answers carry no usage.</summary>
     private static long?[] Tokens(string provider, params long[] counts) =>
         provider == "ollama" ? counts.Select(_ => (long?)null).ToArray() : counts.Select(c => (long?)c).ToArray();
-
-    private static int? MaxTokens(RecordedRequest request) =>
-        (request.Body["max_completion_tokens"] ?? request.Body["max_tokens"])?.GetValue<int>();
 }
