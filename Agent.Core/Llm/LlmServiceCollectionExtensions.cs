@@ -29,6 +29,7 @@ public static class LlmServiceCollectionExtensions
                 }
             });
         services.AddSingleton<ToolFunctionCatalog>();
+        services.AddSingleton<LlmCheck>();
         services.AddSingleton(sp => ChatServiceFactory.Create(sp.GetRequiredService<IOptions<LlmOptions>>(), sp.GetRequiredService<IHttpClientFactory>()));
         return services;
     }
