@@ -81,8 +81,9 @@ public static class AuthenticationSetup
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireRole(KeyRoleNames.Auditor, KeyRoleNames.Admin))
             .AddPolicy(ApiPolicies.Console, console)
+            // The hub: the key when one is sent, else the console cookie; one scheme answers each refusal.
             .AddPolicy(ApiPolicies.Operator, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, CookieScheme)
+                .AddAuthenticationSchemes(SmartScheme)
                 .RequireRole(KeyRoleNames.Runner, KeyRoleNames.Admin));
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();

@@ -133,12 +133,25 @@ public static class ConsoleSessionCheck
         },
         OnRedirectToLogin = context =>
         {
-            // A cookie that no longer opens a session: signed out, expired, or its key removed or rotated.
+            var hub = context.Request.Path.StartsWithSegments("/hubs");
             if (context.Request.Cookies.ContainsKey(AuthenticationSetup.CookieName))
             {
+                // A cookie that no longer opens a session: signed out, expired, or its key removed or rotated.
                 Api.SecurityAudit.RecordRejection(context.HttpContext, StatusCodes.Status401Unauthorized, Core.Auditing.SecurityEventReasons.SessionRevoked);
             }
-            context.Response.Redirect(context.RedirectUri);
+            else if (hub)
+            {
+                Api.SecurityAudit.RecordRejection(context.HttpContext, StatusCodes.Status401Unauthorized, Core.Auditing.SecurityEventReasons.MissingApiKey);
+            }
+            // Pages go to the sign-in form; the hub and script requests get a plain 401.
+            if (hub || context.Request.Headers.XRequestedWith == "XMLHttpRequest")
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            }
+            else
+            {
+                context.Response.Redirect(context.RedirectUri);
+            }
             return Task.CompletedTask;
         },
     };
