@@ -22,6 +22,22 @@ public static partial class ConsoleHttp
         return await client.PostAsync($"/signin?ReturnUrl={Uri.EscapeDataString(returnUrl)}", new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Posts the sign-out form of a console page, antiforgery token included, as the Sign out button does.</summary>
+    public static async Task<HttpResponseMessage> SignOutAsync(HttpClient client)
+    {
+        var page = await client.GetStringAsync("/tools");
+        var fields = HiddenInput().Matches(page).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        return await client.PostAsync("/signout", new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>A fresh client holding only a copy of <paramref name="cookie"/>: the replayed cookie of a stolen session.</summary>
+    public static HttpClient WithCookie(Uri baseUrl, string cookie)
+    {
+        var jar = new CookieContainer();
+        jar.Add(baseUrl, new Cookie("agent-console", cookie));
+        return Client(baseUrl, jar);
+    }
+
     /// <summary>The session cookie's value as a browser holds it (to replay it elsewhere, as an attacker would).</summary>
     public static string SessionCookie(CookieContainer cookies, Uri baseUrl) =>
         cookies.GetCookies(baseUrl)["agent-console"]?.Value ?? throw new InvalidOperationException("No console cookie.");
