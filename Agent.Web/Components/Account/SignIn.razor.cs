@@ -40,8 +40,10 @@ public sealed partial class SignIn
         }
         // A fresh session id per sign-in: the session store keys on it, and sign-out deletes it server-side.
         var identity = AgentClaims.Identity(key, AuthenticationSetup.CookieScheme, sessionId: Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
-        await HttpContext.SignInAsync(AuthenticationSetup.CookieScheme, new ClaimsPrincipal(identity));
-        Navigation.NavigateTo(SafeReturnUrl(ReturnUrl), forceLoad: true);
+        var target = SafeReturnUrl(ReturnUrl);
+        // On the login path the cookie handler redirects by itself; given no RedirectUri it would use the raw ReturnUrl.
+        await HttpContext.SignInAsync(AuthenticationSetup.CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { RedirectUri = target });
+        Navigation.NavigateTo(target, forceLoad: true);
     }
 
     /// <summary>
