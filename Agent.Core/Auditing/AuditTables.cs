@@ -48,7 +48,8 @@ internal static class AuditTables
         .Hashed("input_tokens", d => d.InputTokens)
         .Hashed("output_tokens", d => d.OutputTokens)
         .Hashed("latency_ms", d => d.LatencyMs)
-        .Hashed("created_at", d => Time(d.CreatedAt));
+        .Hashed("created_at", d => Time(d.CreatedAt))
+        .HashedWhenSet("finish_reason", d => d.FinishReason);
 
     public static readonly ChainSource<ToolExecutionRecord> ToolExecution = new ChainSource<ToolExecutionRecord>("tool_execution", "tool_executions", "id")
     {
@@ -76,7 +77,9 @@ internal static class AuditTables
         .Hashed("route", e => e.Route)
         .Hashed("status_code", e => e.StatusCode)
         .Hashed("reason", e => e.Reason)
-        .Hashed("principal", e => e.Principal);
+        .Hashed("principal", e => e.Principal)
+        .HashedWhenSet("count", e => e.Count)
+        .HashedWhenSet("window_end", e => Time(e.WindowEnd));
 
     public static readonly ChainSource<AuditPruneRecord> Prune = new ChainSource<AuditPruneRecord>("prune", "audit_prunes", "id")
     {
