@@ -86,6 +86,14 @@ public sealed partial class AuditChain(
         return pending.Completion;
     }
 
+    /// <summary>Returns once everything appended before this call is committed (a barrier in the queue; it writes nothing).</summary>
+    public Task FlushAsync()
+    {
+        var pending = new FlushAppend();
+        Enqueue(pending);
+        return pending.Completion;
+    }
+
     /// <summary>Starts the writer once; also called by the database initializer, so a host-less service provider can write.</summary>
     public override Task StartAsync(CancellationToken cancellationToken) =>
         Interlocked.Exchange(ref _started, 1) == 1 ? Task.CompletedTask : base.StartAsync(cancellationToken);
@@ -320,6 +328,20 @@ public sealed partial class AuditChain(
         }
 
         public override void Succeed() => _completion.TrySetResult(_written);
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+
+    /// <summary>Writes nothing; completes with the commit of everything queued before it.</summary>
+    private sealed class FlushAppend : PendingAppend
+    {
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Completion => _completion.Task;
+
+        public override Task<bool> RunAsync(ChainTransaction chain, ChainConnection connection) => Task.FromResult(true);
+
+        public override void Succeed() => _completion.TrySetResult();
 
         public override void Fail(Exception exception) => _completion.TrySetException(exception);
     }

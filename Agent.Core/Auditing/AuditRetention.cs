@@ -43,8 +43,10 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
     {
         var cutoffText = AuditTimestamp.ToText(cutoff);
         var firstKept = await FirstKeptSeqAsync(append, cutoffText);
-        var first = await ScalarAsync(append, "SELECT MIN(m) FROM (" +
-            string.Join(" UNION ALL ", AuditTables.Sources.Select(s => $"SELECT MIN({s.SeqColumn}) AS m FROM {s.Table}")) + ")");
+        // Only entries other than markers make a pass worth it: pruning nothing but an older marker would append a
+        // new marker that the next pass prunes in turn, forever.
+        var first = await ScalarAsync(append, "SELECT MIN(m) FROM (" + string.Join(" UNION ALL ", AuditTables.Sources
+            .Where(s => s.Table != AuditTables.Prune.Table).Select(s => $"SELECT MIN({s.SeqColumn}) AS m FROM {s.Table}")) + ")");
         if (first is null || first >= firstKept)
         {
             return 0;
