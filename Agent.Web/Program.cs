@@ -8,6 +8,10 @@ if (AuditCommand.Matches(args))
 {
     return await AuditCommand.RunAsync(args);
 }
+if (LlmCheckCommand.Matches(args))
+{
+    return await LlmCheckCommand.RunAsync(args);
+}
 
 try
 {

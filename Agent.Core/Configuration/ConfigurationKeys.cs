@@ -26,6 +26,7 @@ public static class ConfigurationKeys
         ["LLM_MODEL"] = "Llm:Model",
         ["LLM_BASE_URL"] = "Llm:BaseUrl",
         ["LLM_TIMEOUT"] = "Llm:RequestTimeout",
+        ["LLM_MAX_TOKENS"] = "Llm:MaxOutputTokens",
         ["MAX_READ_SIZE"] = "Tools:MaxReadSize",
         ["MAX_WRITE_SIZE"] = "Tools:MaxWriteSize",
         ["ALLOW_HARD_LINKS"] = "Tools:AllowHardLinks",
