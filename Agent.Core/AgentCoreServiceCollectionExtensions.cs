@@ -35,6 +35,7 @@ public static class AgentCoreServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LlmOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<RunLimitsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuditOptions>>().Value;
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class AgentRunner(
     IRunEventSink events,
     IOptions<AgentOptions> agentOptions,
     IOptions<LlmOptions> llmOptions,
+    IOptions<RunLimitsOptions> runLimits,
     TimeProvider clock,
     ILogger<AgentRunner> logger)
 {
@@ -33,6 +34,7 @@ public sealed partial class AgentRunner(
         "correct the call or explain the problem. When you have what you need, answer the user concisely.";
 
     private readonly AgentOptions _limits = agentOptions.Value;
+    private readonly RunLimitsOptions _runLimits = runLimits.Value;
     private readonly string _model = llmOptions.Value.EffectiveModel;
     private readonly TimeSpan _llmTimeout = TimeSpan.FromSeconds(llmOptions.Value.RequestTimeout);
     private readonly string _provider = llmOptions.Value.EffectiveProvider;
@@ -41,7 +43,7 @@ public sealed partial class AgentRunner(
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var run = new RunContext(request, clock.GetUtcNow(), events, clock);
+        var run = new RunContext(request, clock.GetUtcNow(), events, clock, new RunBudget(_runLimits));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = request.RunId });
         await audit.StartRunAsync(new RequestRecord
         {
@@ -123,12 +125,22 @@ public sealed partial class AgentRunner(
                 return string.IsNullOrWhiteSpace(reply.Content) ? "The model finished without a text answer." : reply.Content.Trim();
             }
 
+            if (run.Budget.CallsExhaustedReported)
+            {
+                // Already told that its calls were used up, the model asked again: these are refused too, and the run ends.
+                foreach (var call in calls)
+                {
+                    await ExecuteAsync(run, decisionId, call, run.Budget.CallsExhausted, cancellationToken);
+                }
+                throw new RunLimitException(run.Budget.RunEnded);
+            }
+
             // The assistant message carrying the calls goes into the history before their results.
             history.Add(reply);
-            foreach (var call in calls)
+            for (var index = 0; index < calls.Count; index++)
             {
-                var result = await ExecuteAsync(run, decisionId, call, cancellationToken);
-                history.Add(new FunctionResultContent(call, ResultForModel(result)).ToChatMessage());
+                var result = await ExecuteAsync(run, decisionId, calls[index], run.Budget.Admit(index, calls.Count), cancellationToken);
+                history.Add(new FunctionResultContent(calls[index], ResultForModel(result)).ToChatMessage());
             }
         }
         throw new RunLimitException($"Step limit reached: the model did not finish within {_limits.MaxSteps} steps (MAX_STEPS).");
@@ -184,7 +196,7 @@ public sealed partial class AgentRunner(
         {
             ["id"] = c.Id,
             ["name"] = ToolArguments.ToolName(c),
-            ["arguments"] = ArgumentsToJson(c),
+            ["arguments"] = RecordableArguments(run, c, out _),
         }).ToArray());
         var (inputTokens, outputTokens) = TokenUsage.From(reply);
         var decisionId = await audit.RecordDecisionAsync(new DecisionRecord
@@ -212,21 +224,25 @@ public sealed partial class AgentRunner(
         return decisionId;
     }
 
-    private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken)
+    /// <summary>Runs one call, or records it as blocked when <paramref name="refusal"/> (a run bound) or its size says so.</summary>
+    private async Task<ToolExecutionResult> ExecuteAsync(
+        RunContext run, long decisionId, FunctionCallContent call, string? refusal, CancellationToken cancellationToken)
     {
         var toolName = ToolArguments.ToolName(call);
-        var input = ArgumentsToJson(call);
+        var input = RecordableArguments(run, call, out var tooLarge);
+        refusal ??= tooLarge;
         run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
 
-        // Unparseable arguments never reach a tool; the model is told why and may try again.
+        // Refused and unparseable calls never reach a tool; the model is told why and may try again.
         var started = clock.GetTimestamp();
         ToolExecutionResult result;
         try
         {
-            result = call.Exception is not null
+            result = refusal is not null ? new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, refusal, 0)
+                : call.Exception is not null
                 ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
                     $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
-                : await executor.ExecuteAsync(toolName, input, cancellationToken);
+                : run.Budget.KeepOutput(await executor.ExecuteAsync(toolName, input, cancellationToken));
         }
         catch (OperationCanceledException)
         {
@@ -270,6 +286,17 @@ public sealed partial class AgentRunner(
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));
 
+    /// <summary>
+    /// The arguments as they are kept in the audit, events and result: parsed when within MAX_TOOL_ARGUMENT_SIZE,
+    /// otherwise only measured and kept as a preview (<paramref name="refusal"/> then says why the call is blocked).
+    /// </summary>
+    private JsonNode? RecordableArguments(RunContext run, FunctionCallContent call, out string? refusal)
+    {
+        var size = RunBudget.Measure(call);
+        refusal = run.Budget.ArgumentsRefusal(size);
+        return refusal is null ? ArgumentsToJson(call) : size.ToTruncated(refusal);
+    }
+
     private static string ResultForModel(ToolExecutionResult result) =>
         new JsonObject
         {
@@ -287,12 +314,13 @@ public sealed partial class AgentRunner(
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Run failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 
-    /// <summary>Per-run state: the request, its executions so far and its event sequence.</summary>
-    private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock)
+    /// <summary>Per-run state: the request, its executions so far, its share of the run bounds and its event sequence.</summary>
+    private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock, RunBudget budget)
     {
         private int _sequence;
 
         public RunRequest Request { get; } = request;
+        public RunBudget Budget { get; } = budget;
         public DateTimeOffset CreatedAt { get; } = createdAt;
         public List<ToolExecutionResult> Executions { get; } = [];
 

@@ -1,29 +1,31 @@
 using System.Collections.Concurrent;
+using Agent.Core.Configuration;
 using Agent.Core.Runs;
+using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Runs;
 
 /// <summary>
 /// Starts runs (waited for, or in the background), keeps their live state and event history for status, SSE and
-/// cancellation, and forgets finished runs after a while (the audit store keeps them for good).
+/// cancellation, and forgets finished runs by count, bytes and age (the audit store keeps them for good).
 /// </summary>
 public sealed partial class RunManager : IDisposable
 {
-    private static readonly TimeSpan KeepFinished = TimeSpan.FromMinutes(30);
-    private const int MaxFinishedKept = 1000;
-
     private readonly ConcurrentDictionary<string, TrackedRun> _runs = new(StringComparer.Ordinal);
     private readonly AgentRunner _runner;
     private readonly TimeProvider _clock;
     private readonly ILogger<RunManager> _logger;
     private readonly IDisposable _subscription;
-    private long _starts;
+    private readonly FinishedRuns _finished;
+    private readonly long _maxHistoryBytes;
 
-    public RunManager(AgentRunner runner, RunEventBroker broker, TimeProvider clock, ILogger<RunManager> logger)
+    public RunManager(AgentRunner runner, RunEventBroker broker, IOptions<RunLimitsOptions> limits, TimeProvider clock, ILogger<RunManager> logger)
     {
         _runner = runner;
         _clock = clock;
         _logger = logger;
+        _finished = new FinishedRuns(limits.Value, clock);
+        _maxHistoryBytes = limits.Value.MaxEventHistoryBytes;
         _subscription = broker.Subscribe(e =>
         {
             if (_runs.TryGetValue(e.RunId, out var run))
@@ -34,6 +36,9 @@ public sealed partial class RunManager : IDisposable
     }
 
     public TrackedRun? Find(string id) => _runs.GetValueOrDefault(id);
+
+    /// <summary>Finished runs still held in memory, and the bytes their histories and results take.</summary>
+    public (int Count, long Bytes) FinishedInMemory => (_finished.Count, _finished.Bytes);
 
     /// <summary>Runs to the end; <paramref name="cancellationToken"/> (e.g. the client disconnecting) cancels the run.</summary>
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
@@ -63,14 +68,17 @@ public sealed partial class RunManager : IDisposable
 
     private TrackedRun Track(RunRequest request)
     {
-        // Sweeping is O(n log n) over the tracked runs; once every 64 starts keeps it off the hot path.
-        if (Interlocked.Increment(ref _starts) % 64 == 0)
-        {
-            ForgetOldRuns();
-        }
-        var run = new TrackedRun(request, _clock.GetUtcNow());
+        // Only the expired runs are touched, oldest first, so this stays cheap on every start.
+        Forget(_finished.Expire());
+        var run = new TrackedRun(request, _clock.GetUtcNow(), _maxHistoryBytes);
         _runs[run.Id] = run;
         return run;
+    }
+
+    private void Finish(TrackedRun run, RunResult result)
+    {
+        run.Complete(result, _clock.GetUtcNow());
+        Forget(_finished.Add(run));
     }
 
     private async Task<RunResult> ExecuteAsync(TrackedRun run)
@@ -78,7 +86,7 @@ public sealed partial class RunManager : IDisposable
         try
         {
             var result = await _runner.RunAsync(run.Request, run.CancellationToken);
-            run.Complete(result, _clock.GetUtcNow());
+            Finish(run, result);
             return result;
         }
         catch (Exception ex)
@@ -87,17 +95,14 @@ public sealed partial class RunManager : IDisposable
             LogRunCrashed(_logger, ex, run.Id);
             var failed = new RunResult(run.Id, RunStatus.Error, null, "Internal error: the run could not be recorded.", [], run.CreatedAt,
                 (long)(_clock.GetUtcNow() - run.CreatedAt).TotalMilliseconds);
-            run.Complete(failed, _clock.GetUtcNow());
+            Finish(run, failed);
             throw;
         }
     }
 
-    private void ForgetOldRuns()
+    private void Forget(IReadOnlyList<TrackedRun> runs)
     {
-        var cutoff = _clock.GetUtcNow() - KeepFinished;
-        var finished = _runs.Values.Where(r => r.FinishedAt is not null).OrderBy(r => r.FinishedAt).ToList();
-        var excess = finished.Count - MaxFinishedKept;
-        foreach (var run in finished.Where((r, i) => i < excess || r.FinishedAt < cutoff))
+        foreach (var run in runs)
         {
             _runs.TryRemove(run.Id, out _);
         }
