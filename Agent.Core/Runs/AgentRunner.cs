@@ -128,19 +128,25 @@ public sealed partial class AgentRunner(
             if (run.Budget.CallsExhaustedReported)
             {
                 // Already told that its calls were used up, the model asked again: these are refused too, and the run ends.
-                foreach (var call in calls)
-                {
-                    await ExecuteAsync(run, decisionId, call, run.Budget.CallsExhausted, cancellationToken);
-                }
+                await RefuseAsync(run, decisionId, calls.Select(c => (c, run.Budget.CallsExhausted)).ToList());
                 throw new RunLimitException(run.Budget.RunEnded);
             }
 
+            // The calls that may run come first; once one is refused by a count bound, so are all after it in the turn.
+            var refusals = calls.Select((_, index) => run.Budget.Admit(index, calls.Count)).ToList();
+            var admitted = refusals.TakeWhile(r => r is null).Count();
+
             // The assistant message carrying the calls goes into the history before their results.
             history.Add(reply);
-            for (var index = 0; index < calls.Count; index++)
+            for (var index = 0; index < admitted; index++)
             {
-                var result = await ExecuteAsync(run, decisionId, calls[index], run.Budget.Admit(index, calls.Count), cancellationToken);
+                var result = await ExecuteAsync(run, decisionId, calls[index], cancellationToken);
                 history.Add(new FunctionResultContent(calls[index], ResultForModel(result)).ToChatMessage());
+            }
+            var refused = calls.Zip(refusals).Skip(admitted).Select(p => (p.First, p.Second!)).ToList();
+            foreach (var (call, result) in refused.Zip(await RefuseAsync(run, decisionId, refused)))
+            {
+                history.Add(new FunctionResultContent(call.First, ResultForModel(result)).ToChatMessage());
             }
         }
         throw new RunLimitException($"Step limit reached: the model did not finish within {_limits.MaxSteps} steps (MAX_STEPS).");
@@ -224,21 +230,19 @@ public sealed partial class AgentRunner(
         return decisionId;
     }
 
-    /// <summary>Runs one call, or records it as blocked when <paramref name="refusal"/> (a run bound) or its size says so.</summary>
-    private async Task<ToolExecutionResult> ExecuteAsync(
-        RunContext run, long decisionId, FunctionCallContent call, string? refusal, CancellationToken cancellationToken)
+    /// <summary>Runs one call admitted by the count bounds, unless its arguments are too large or unparseable.</summary>
+    private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken)
     {
         var toolName = ToolArguments.ToolName(call);
         var input = RecordableArguments(run, call, out var tooLarge);
-        refusal ??= tooLarge;
         run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
 
-        // Refused and unparseable calls never reach a tool; the model is told why and may try again.
+        // Oversized and unparseable arguments never reach a tool; the model is told why and may try again.
         var started = clock.GetTimestamp();
         ToolExecutionResult result;
         try
         {
-            result = refusal is not null ? new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, refusal, 0)
+            result = tooLarge is not null ? new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, tooLarge, 0)
                 : call.Exception is not null
                 ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
                     $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
@@ -256,11 +260,41 @@ public sealed partial class AgentRunner(
         return result;
     }
 
+    /// <summary>
+    /// Records calls refused by a count bound as <c>blocked</c>, without running them. Their audit rows are queued together
+    /// (in order) rather than committed one by one, so a turn of a thousand calls does not hold the run for seconds.
+    /// </summary>
+    private async Task<List<ToolExecutionResult>> RefuseAsync(RunContext run, long decisionId, List<(FunctionCallContent Call, string Reason)> calls)
+    {
+        var results = new List<ToolExecutionResult>(calls.Count);
+        var writes = new List<Task<long>>(calls.Count);
+        foreach (var (call, reason) in calls)
+        {
+            var toolName = ToolArguments.ToolName(call);
+            var input = RecordableArguments(run, call, out _);
+            run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
+            var result = new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, reason, 0);
+            run.Executions.Add(result);
+            writes.Add(audit.RecordExecutionAsync(ToRecord(run, decisionId, result)));
+            results.Add(result);
+        }
+        await Task.WhenAll(writes);
+        foreach (var (call, result) in calls.Zip(results))
+        {
+            PublishCompleted(run, call.Call, result);
+        }
+        return results;
+    }
+
     private async Task RecordExecutionAsync(RunContext run, long decisionId, FunctionCallContent call, ToolExecutionResult result)
     {
         run.Executions.Add(result);
+        await audit.RecordExecutionAsync(ToRecord(run, decisionId, result));
+        PublishCompleted(run, call, result);
+    }
 
-        await audit.RecordExecutionAsync(new ToolExecutionRecord
+    private ToolExecutionRecord ToRecord(RunContext run, long decisionId, ToolExecutionResult result) =>
+        new()
         {
             RequestId = run.Request.RunId,
             DecisionId = decisionId,
@@ -271,7 +305,9 @@ public sealed partial class AgentRunner(
             Error = result.Error,
             DurationMs = result.DurationMs,
             CreatedAt = clock.GetUtcNow(),
-        });
+        };
+
+    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result) =>
         run.Publish(RunEventTypes.ToolCompleted, new JsonObject
         {
             ["call_id"] = call.Id,
@@ -282,7 +318,6 @@ public sealed partial class AgentRunner(
             ["error"] = result.Error,
             ["truncated"] = result.Truncated,
         });
-    }
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));
 
