@@ -132,9 +132,8 @@ public sealed partial class AgentRunner(
                 throw new RunLimitException(run.Budget.RunEnded);
             }
 
-            // The calls that may run come first; once one is refused by a count bound, so are all after it in the turn.
-            var refusals = calls.Select((_, index) => run.Budget.Admit(index, calls.Count)).ToList();
-            var admitted = refusals.TakeWhile(r => r is null).Count();
+            // The calls that may run come first; the rest of the turn is refused by a count bound.
+            var admitted = run.Budget.Admit(calls.Count);
 
             // The assistant message carrying the calls goes into the history before their results.
             history.Add(reply);
@@ -143,10 +142,11 @@ public sealed partial class AgentRunner(
                 var result = await ExecuteAsync(run, decisionId, calls[index], cancellationToken);
                 history.Add(new FunctionResultContent(calls[index], ResultForModel(result)).ToChatMessage());
             }
-            var refused = calls.Zip(refusals).Skip(admitted).Select(p => (p.First, p.Second!)).ToList();
-            foreach (var (call, result) in refused.Zip(await RefuseAsync(run, decisionId, refused)))
+            var refused = calls.Skip(admitted).Select((call, offset) => (call, run.Budget.RefusalFor(admitted + offset, calls.Count))).ToList();
+            var refusedResults = await RefuseAsync(run, decisionId, refused);
+            for (var index = 0; index < refused.Count; index++)
             {
-                history.Add(new FunctionResultContent(call.First, ResultForModel(result)).ToChatMessage());
+                history.Add(new FunctionResultContent(refused[index].call, ResultForModel(refusedResults[index])).ToChatMessage());
             }
         }
         throw new RunLimitException($"Step limit reached: the model did not finish within {_limits.MaxSteps} steps (MAX_STEPS).");

@@ -24,22 +24,23 @@ internal sealed class RunBudget(RunLimitsOptions limits)
     public string RunEnded =>
         $"Tool-call limit reached: the model kept calling tools after the run's {limits.MaxToolCallsPerRun} tool calls were used (MAX_TOOL_CALLS_PER_RUN).";
 
-    /// <summary>Null when call <paramref name="indexInTurn"/> may go ahead (and is counted); otherwise why it is blocked.</summary>
-    public string? Admit(int indexInTurn, int callsInTurn)
+    /// <summary>How many of a turn's calls, from the first, may run; they are counted against the run.</summary>
+    public int Admit(int callsInTurn)
     {
-        if (indexInTurn >= limits.MaxToolCallsPerTurn)
-        {
-            return $"Blocked: the model asked for {callsInTurn} tool calls in one turn; at most {limits.MaxToolCallsPerTurn} run per turn " +
-                "(MAX_TOOL_CALLS_PER_TURN). Ask for the rest in a later turn if they are still needed.";
-        }
-        if (_calls >= limits.MaxToolCallsPerRun)
-        {
-            CallsExhaustedReported = true;
-            return CallsExhausted;
-        }
-        _calls++;
-        return null;
+        var turnAllows = Math.Min(callsInTurn, limits.MaxToolCallsPerTurn);
+        var admitted = Math.Max(0, Math.Min(turnAllows, limits.MaxToolCallsPerRun - _calls));
+        _calls += admitted;
+        // Some of this turn's calls are refused for the run's total, and the model is about to be told so.
+        CallsExhaustedReported |= admitted < turnAllows;
+        return admitted;
     }
+
+    /// <summary>Why call <paramref name="indexInTurn"/>, past those admitted, is blocked.</summary>
+    public string RefusalFor(int indexInTurn, int callsInTurn) =>
+        indexInTurn >= limits.MaxToolCallsPerTurn
+            ? $"Blocked: the model asked for {callsInTurn} tool calls in one turn; at most {limits.MaxToolCallsPerTurn} run per turn " +
+                "(MAX_TOOL_CALLS_PER_TURN). Ask for the rest in a later turn if they are still needed."
+            : CallsExhausted;
 
     /// <summary>The size of a call's arguments as the model sent them, measured without parsing them any further.</summary>
     public static JsonExtent Measure(FunctionCallContent call) =>

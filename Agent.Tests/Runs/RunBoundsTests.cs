@@ -101,6 +101,21 @@ public sealed class RunBoundsTests
     }
 
     [Fact]
+    public async Task RunAsync_TurnOverBothCountBounds_EachRefusalNamesTheBoundThatMadeIt()
+    {
+        var model = new ScriptedChatService(Calls(10, _ => ("health_check", new KernelArguments())));
+        await using var harness = await AgentHarness.StartAsync(new Dictionary<string, string?> { ["RunLimits:MaxToolCallsPerRun"] = "2" }, model: model);
+
+        var result = await harness.RunAsync("Check your health ten times");
+
+        Assert.Equal("scripted answer", result.Output);
+        var executions = await harness.ExecutionsAsync(result.RequestId);
+        Assert.Equal(["success", "success", .. Enumerable.Repeat("blocked", 8)], executions.Select(e => (string)e["status"]!));
+        Assert.All(executions.Skip(2).Take(6), e => Assert.Contains("(MAX_TOOL_CALLS_PER_RUN)", (string)e["error"]!));
+        Assert.All(executions.Skip(8), e => Assert.Contains("(MAX_TOOL_CALLS_PER_TURN)", (string)e["error"]!));
+    }
+
+    [Fact]
     public async Task RunAsync_HundredOneMegabyteWrites_NoneRunAndTheAuditKeepsOnlyPreviews()
     {
         var content = new string('A', 1 << 20);

@@ -11,7 +11,7 @@ namespace Agent.Web.Runs;
 /// and the token that cancels it. The history is bounded in bytes: past <paramref name="maxHistoryBytes"/>, events
 /// keep only their short fields, and when even those no longer fit they are left out (the audit keeps everything).
 /// </summary>
-public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, long maxHistoryBytes = long.MaxValue)
+public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, long maxHistoryBytes)
 {
     /// <summary>Strings longer than this are left out of an event kept in short form.</summary>
     private const int ShortFieldChars = 200;
