@@ -236,6 +236,10 @@ public sealed partial class AgentRunner(
         var toolName = ToolArguments.ToolName(call);
         var input = RecordableArguments(run, call, out var tooLarge);
         run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
+        if (tooLarge is not null)
+        {
+            LogCallsRefused(logger, 1, tooLarge);
+        }
 
         // Oversized and unparseable arguments never reach a tool; the model is told why and may try again.
         var started = clock.GetTimestamp();
@@ -277,6 +281,10 @@ public sealed partial class AgentRunner(
             run.Executions.Add(result);
             writes.Add(audit.RecordExecutionAsync(ToRecord(run, decisionId, result)));
             results.Add(result);
+        }
+        if (calls.Count > 0)
+        {
+            LogCallsRefused(logger, calls.Count, calls[0].Reason);
         }
         await Task.WhenAll(writes);
         foreach (var (call, result) in calls.Zip(results))
@@ -348,6 +356,9 @@ public sealed partial class AgentRunner(
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Run failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Run bounds refused {Count} tool call(s): {Reason}")]
+    private static partial void LogCallsRefused(ILogger logger, int count, string reason);
 
     /// <summary>Per-run state: the request, its executions so far, its share of the run bounds and its event sequence.</summary>
     private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock, RunBudget budget)

@@ -48,6 +48,7 @@ public sealed partial class ToolExecutor(
         if (size.Bytes > _maxArgumentBytes)
         {
             var refusal = ArgumentsTooLarge(size.Bytes, _maxArgumentBytes);
+            LogArgumentsRefused(logger, toolName, size.Bytes, _maxArgumentBytes);
             recordedInput = size.ToTruncated(refusal);
             return Finish(ToolExecutionStatus.Blocked, error: refusal);
         }
@@ -144,6 +145,9 @@ public sealed partial class ToolExecutor(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Tool {ToolName} refused a path: {Reason}")]
     private static partial void LogPathRefused(ILogger logger, string toolName, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Tool {ToolName} refused {Bytes} bytes of arguments (limit {Limit}, MAX_TOOL_ARGUMENT_SIZE)")]
+    private static partial void LogArgumentsRefused(ILogger logger, string toolName, long bytes, int limit);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Tool {ToolName} threw")]
     private static partial void LogToolFailed(ILogger logger, Exception exception, string toolName);
