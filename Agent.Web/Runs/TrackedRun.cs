@@ -55,11 +55,23 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
 
     private long ResultBytes { get; set; }
 
-    public void Cancel()
+    /// <summary>The key that started the run (its name), or null for an anonymous caller.</summary>
+    public string? Owner => Request.Principal;
+
+    /// <summary>Cancels the run; <paramref name="by"/> names who did, and ends up in the run's error and audit row.</summary>
+    public void Cancel(string by)
     {
         if (!IsFinished)
         {
-            _cancellation.Cancel();
+            Request.Cancellation.Record(by);
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Finished meanwhile: nothing left to cancel.
+            }
         }
     }
 
