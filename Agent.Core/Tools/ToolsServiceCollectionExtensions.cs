@@ -1,3 +1,4 @@
+using Agent.Core.Configuration;
 using Agent.Core.Tools.BuiltIn;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +15,9 @@ public static class ToolsServiceCollectionExtensions
     {
         services.AddOptions<ToolsOptions>().Bind(configuration.GetSection(ToolsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ToolsOptions>, ToolsOptionsValidator>();
+        // Bound here because the executor enforces the argument size; the runner and the host read the same section.
+        services.AddOptions<RunLimitsOptions>().Bind(configuration.GetSection(RunLimitsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunLimitsOptions>, RunLimitsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpGetTool.HttpClientName).ConfigurePrimaryHttpMessageHandler(HttpGetTool.CreateHandler);
 
