@@ -16,7 +16,8 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         ["id", "status", "output", "error", "completed_at", "duration_ms"]);
 
     public static readonly ChainSource Decision = new("decision", "decisions", "id", "seq", "hash",
-        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at"]);
+        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at", "finish_reason"],
+        ["finish_reason"]);
 
     public static readonly ChainSource ToolExecution = new("tool_execution", "tool_executions", "id", "seq", "hash",
         ["id", "request_id", "decision_id", "tool_name", "input", "output", "status", "error", "duration_ms", "created_at"]);
