@@ -36,6 +36,13 @@ public static class ConfigurationKeys
         ["COMMAND_PATH"] = "Tools:CommandPath",
         ["COMMAND_TIMEOUT"] = "Tools:CommandTimeout",
         ["COMMAND_MAX_OUTPUT"] = "Tools:CommandMaxOutput",
+        ["SANDBOX"] = "Tools:Sandbox",
+        ["SANDBOX_BWRAP_PATH"] = "Tools:SandboxBwrapPath",
+        ["SANDBOX_CPU_SECONDS"] = "Tools:SandboxCpuSeconds",
+        ["SANDBOX_ADDRESS_SPACE_MB"] = "Tools:SandboxAddressSpaceMb",
+        ["SANDBOX_MAX_PROCESSES"] = "Tools:SandboxMaxProcesses",
+        ["SANDBOX_MAX_FILE_SIZE_MB"] = "Tools:SandboxMaxFileSizeMb",
+        ["SANDBOX_MAX_OPEN_FILES"] = "Tools:SandboxMaxOpenFiles",
         ["AUDIT_RETENTION_DAYS"] = "Audit:RetentionDays",
         ["AUDIT_SYNCHRONOUS"] = "Audit:Synchronous",
     };

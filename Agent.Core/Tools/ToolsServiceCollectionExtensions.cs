@@ -1,3 +1,4 @@
+using Agent.Core.Sandbox;
 using Agent.Core.Tools.BuiltIn;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,8 @@ public static class ToolsServiceCollectionExtensions
         services.AddHttpClient(HttpGetTool.HttpClientName).ConfigurePrimaryHttpMessageHandler(HttpGetTool.CreateHandler);
 
         services.AddSingleton<WorkspaceRoot>();
+        services.AddSingleton<CommandSandbox>();
+        services.AddHostedService<SandboxStartupLog>();
         services.AddSingleton<IAgentTool, HealthCheckTool>();
         services.AddSingleton<IAgentTool, ListDirTool>();
         services.AddSingleton<IAgentTool, ReadFileTool>();
