@@ -77,7 +77,8 @@ internal static class BubblewrapArguments
     public static IEnumerable<string> Limits(ToolsOptions options) =>
     [
         Prlimit,
-        Invariant($"--cpu={options.SandboxCpuSeconds}"),
+        // SIGXCPU at the soft limit (the program may say so), SIGKILL one second later.
+        Invariant($"--cpu={options.SandboxCpuSeconds}:{options.SandboxCpuSeconds + 1}"),
         Invariant($"--as={(long)options.SandboxAddressSpaceMb * 1024 * 1024}"),
         Invariant($"--nproc={options.SandboxMaxProcesses}"),
         Invariant($"--fsize={(long)options.SandboxMaxFileSizeMb * 1024 * 1024}"),

@@ -83,9 +83,10 @@ public sealed partial class CommandSandbox(WorkspaceRoot workspace, IOptions<Too
         var start = Redirected(cgroup is null ? _options.SandboxBwrapPath : "/bin/sh");
         if (cgroup is not null)
         {
-            // A host shell joins the pids cgroup and then becomes bwrap, so nothing in the sandbox ever runs outside it.
+            // A host shell joins the pids cgroup and then becomes bwrap, so nothing in the sandbox ever runs outside it;
+            // env -i drops the PWD the shell exports, leaving bwrap (the sandbox's PID 1) an empty environment.
             start.ArgumentList.Add("-c");
-            start.ArgumentList.Add("echo $$ > \"$0\" && exec \"$@\"");
+            start.ArgumentList.Add("echo $$ > \"$0\" && exec /usr/bin/env -i \"$@\"");
             start.ArgumentList.Add(cgroup.ProcsFile);
             start.ArgumentList.Add(_options.SandboxBwrapPath);
         }
@@ -180,6 +181,7 @@ public sealed partial class CommandSandbox(WorkspaceRoot workspace, IOptions<Too
         var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
+            WorkingDirectory = "/",
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
