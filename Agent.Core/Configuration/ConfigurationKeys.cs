@@ -32,6 +32,7 @@ public static class ConfigurationKeys
         ["HTTP_ALLOWED_HOSTS"] = "Tools:HttpAllowedHosts",
         ["HTTP_TIMEOUT"] = "Tools:HttpTimeout",
         ["HTTP_MAX_RESPONSE_SIZE"] = "Tools:HttpMaxResponseSize",
+        ["HTTP_ALLOW_PRIVATE_NETWORKS"] = "Tools:HttpAllowPrivateNetworks",
         ["COMMAND_ALLOWLIST"] = "Tools:CommandAllowlist",
         ["COMMAND_PATH"] = "Tools:CommandPath",
         ["COMMAND_TIMEOUT"] = "Tools:CommandTimeout",

@@ -34,6 +34,9 @@ public sealed class ToolsOptions
     /// <summary>Redirects <c>http_get</c> follows, each checked against the allowlist.</summary>
     public int HttpMaxRedirects { get; set; } = 5;
 
+    /// <summary>Lets <c>http_get</c> connect to loopback, private and link-local addresses (off: public addresses only).</summary>
+    public bool HttpAllowPrivateNetworks { get; set; }
+
     /// <summary>Comma-separated executable names <c>run_command</c> may start. Empty: none.</summary>
     public string CommandAllowlist { get; set; } = "";
 

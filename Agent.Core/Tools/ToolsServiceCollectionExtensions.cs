@@ -16,7 +16,10 @@ public static class ToolsServiceCollectionExtensions
         services.AddOptions<ToolsOptions>().Bind(configuration.GetSection(ToolsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ToolsOptions>, ToolsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpGetTool.HttpClientName).ConfigurePrimaryHttpMessageHandler(HttpGetTool.CreateHandler);
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton<HttpConnector>();
+        services.AddHttpClient(HttpGetTool.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => HttpGetTool.CreateHandler(sp.GetRequiredService<HttpConnector>()));
 
         services.AddSingleton<WorkspaceRoot>();
         services.AddSingleton<CommandSandbox>();
