@@ -132,6 +132,21 @@ public sealed class SandboxSettingsTests
         Assert.Equal("exit=152\n", result.Output!["stdout"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("bubblewrap", "/usr/bin/bwrap", "bubblewrap", "bubblewrap at /usr/bin/bwrap: own user, PID, IPC, UTS, cgroup and network namespaces")]
+    [InlineData("bubblewrap", "/nonexistent/bwrap", "unavailable", "bubblewrap was not found at /nonexistent/bwrap")]
+    [InlineData("none", "/usr/bin/bwrap", "none", "Unsafe.")]
+    public async Task HealthCheck_ReportsTheSandboxMode(string setting, string bwrap, string mode, string detail)
+    {
+        using var tools = new ToolHarness(Execute(("Tools:Sandbox", setting), ("Tools:SandboxBwrapPath", bwrap)));
+
+        var result = await tools.RunAsync("health_check", null);
+
+        Assert.Equal(ToolExecutionStatus.Success, result.Status);
+        Assert.Equal(mode, result.Output!["command_sandbox"]!.GetValue<string>());
+        Assert.Contains(detail, result.Output["command_sandbox_detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_BadSandboxSettings_EveryFailureNamesItsKey()
     {
