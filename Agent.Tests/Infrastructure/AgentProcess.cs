@@ -37,9 +37,17 @@ public sealed class AgentProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the server with exactly the given environment on top of a scrubbed copy of this one.</summary>
-    public static AgentProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    public static AgentProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        StartVia([], workingDirectory, environment, arguments);
+
+    /// <summary>As <see cref="Start"/>, with <c>dotnet</c> run through <paramref name="launcher"/> (e.g. setpriv to drop to another user).</summary>
+    public static AgentProcess StartVia(IReadOnlyList<string> launcher, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var part in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+        {
+            start.ArgumentList.Add(part);
+        }
         start.ArgumentList.Add(ServerAssembly);
         foreach (var argument in arguments)
         {

@@ -42,21 +42,33 @@ public sealed class SandboxedServer : IAsyncDisposable
 
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(120) };
 
-    public static async Task<SandboxedServer> StartAsync(IDictionary<string, string> settings)
+    /// <summary>Starts the server as this process's user, or as <paramref name="runAsUid"/> (owning every directory it needs).</summary>
+    public static async Task<SandboxedServer> StartAsync(IDictionary<string, string> settings, int? runAsUid = null)
     {
         var server = new SandboxedServer();
-        await server.StartCoreAsync(settings);
+        await server.StartCoreAsync(settings, runAsUid);
         return server;
     }
 
-    private async Task StartCoreAsync(IDictionary<string, string> settings)
+    private async Task StartCoreAsync(IDictionary<string, string> settings, int? runAsUid)
     {
-        foreach (var directory in new[] { ContentRoot, Home, WorkspacePath })
+        foreach (var directory in new[] { ContentRoot, Home, WorkspacePath, Path.GetDirectoryName(DatabasePath)! })
         {
             Directory.CreateDirectory(directory);
         }
         File.WriteAllText(Path.Combine(ContentRoot, "server-secret.txt"), AgentKey);
         File.WriteAllText(Path.Combine(Home, "home-secret.txt"), AgentKey);
+        string[] launcher = [];
+        if (runAsUid is { } uid)
+        {
+            var id = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using (var chown = System.Diagnostics.Process.Start("/bin/chown", ["-R", $"{id}:{id}", _root.Path])!)
+            {
+                await chown.WaitForExitAsync();
+                Assert.Equal(0, chown.ExitCode);
+            }
+            launcher = ["/usr/bin/setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups"];
+        }
         _llm = await FakeOpenAiServer.StartAsync();
         var port = AgentProcess.FreePort();
         var environment = new Dictionary<string, string>
@@ -82,7 +94,12 @@ public sealed class SandboxedServer : IAsyncDisposable
         {
             environment[key] = value;
         }
-        _server = AgentProcess.Start(ContentRoot, environment);
+        if (runAsUid is not null)
+        {
+            // The build's static-asset manifest points into root's NuGet cache, which another user cannot read; the console's assets are not needed here.
+            environment["ASPNETCORE_STATICWEBASSETS"] = Path.Combine(_root.Path, "no-static-web-assets.json");
+        }
+        _server = AgentProcess.StartVia(launcher, ContentRoot, environment);
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
         Client.BaseAddress = BaseUrl;
         Client.DefaultRequestHeaders.Add("X-API-Key", AgentKey);
