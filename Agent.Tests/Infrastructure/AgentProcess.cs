@@ -36,19 +36,27 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the server with exactly the given environment on top of a scrubbed copy of this one.</summary>
+    /// <summary>
+    /// Starts the server with exactly the given environment on top of a scrubbed copy of this one. Unless the test
+    /// sets XDG_DATA_HOME, the default data directory is <c>.xdg-data</c> in the working directory, never the real home.
+    /// </summary>
     public static AgentProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
-        StartVia([], workingDirectory, environment, arguments);
+        StartAssembly(ServerAssembly, workingDirectory, environment, arguments);
 
-    /// <summary>As <see cref="Start"/>, with <c>dotnet</c> run through <paramref name="launcher"/> (e.g. setpriv to drop to another user).</summary>
-    public static AgentProcess StartVia(IReadOnlyList<string> launcher, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    /// <summary>As <see cref="Start"/>, for a server built elsewhere (e.g. from a copy of the sources).</summary>
+    public static AgentProcess StartAssembly(string assembly, string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        StartVia([], assembly, workingDirectory, environment, arguments);
+
+    /// <summary>As <see cref="StartAssembly"/>, with <c>dotnet</c> run through <paramref name="launcher"/> (e.g. setpriv to drop to another user).</summary>
+    public static AgentProcess StartVia(IReadOnlyList<string> launcher, string assembly, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var part in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
         {
             start.ArgumentList.Add(part);
         }
-        start.ArgumentList.Add(ServerAssembly);
+        start.Environment["XDG_DATA_HOME"] = Path.Combine(workingDirectory, ".xdg-data");
+        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

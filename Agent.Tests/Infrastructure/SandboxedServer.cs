@@ -99,7 +99,7 @@ public sealed class SandboxedServer : IAsyncDisposable
             // The build's static-asset manifest points into root's NuGet cache, which another user cannot read; the console's assets are not needed here.
             environment["ASPNETCORE_STATICWEBASSETS"] = Path.Combine(_root.Path, "no-static-web-assets.json");
         }
-        _server = AgentProcess.StartVia(launcher, ContentRoot, environment);
+        _server = AgentProcess.StartVia(launcher, AgentProcess.ServerAssembly, ContentRoot, environment);
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
         Client.BaseAddress = BaseUrl;
         Client.DefaultRequestHeaders.Add("X-API-Key", AgentKey);
