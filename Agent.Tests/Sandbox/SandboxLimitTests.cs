@@ -31,9 +31,14 @@ public sealed class SandboxLimitTests(SandboxLimitServer fixture) : IClassFixtur
         var before = ProcessTable.Running("sleep", "300");
         var run = Server.RunCommandAsync("sh", "-c", "sleep 300 & disown; sleep 300");
 
-        // Both sleeps really started (so the check below can fail) ...
-        Assert.True(await ProcessTable.WaitUntilAsync(() => ProcessTable.Running("sleep", "300").Except(before).Count() == 2, TimeSpan.FromSeconds(10)),
-            "the two sleeps never appeared in the process table");
+        // The sleeps really started (so the check below can fail): watched for the whole run, which a loaded machine may shorten.
+        var seen = 0;
+        while (!run.IsCompleted)
+        {
+            seen = Math.Max(seen, ProcessTable.Running("sleep", "300").Except(before).Count());
+            await Task.Delay(20);
+        }
+        Assert.True(seen >= 1, "no sleep from the sandbox ever appeared in the process table");
         var result = await run;
 
         Assert.Equal("timeout", result.Status);
@@ -59,7 +64,8 @@ public sealed class SandboxLimitTests(SandboxLimitServer fixture) : IClassFixtur
     [Fact]
     public async Task RunCommand_ForkBomb_ContainedKilledAndServerKeepsAnswering()
     {
-        const string Bomb = "bomb() { bomb | bomb & }; bomb; wait";
+        // Each copy starts two more and then lingers, so the sandbox stays full until the timeout.
+        const string Bomb = "bomb() { bomb | bomb & sleep 5; }; bomb";
         using var health = new HttpClient { BaseAddress = Server.BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
         var run = Server.RunCommandAsync("bash", "-c", Bomb);
         var answers = new List<(HttpStatusCode Status, TimeSpan Took)>();
@@ -70,14 +76,15 @@ public sealed class SandboxLimitTests(SandboxLimitServer fixture) : IClassFixtur
             most = Math.Max(most, ProcessTable.Running("bash", "-c", Bomb).Count);
             var clock = Stopwatch.StartNew();
             answers.Add(((await health.GetAsync("/health")).StatusCode, clock.Elapsed));
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
         var result = await run;
 
         Assert.InRange(most, 5, 32);
         Assert.True(await ProcessTable.WaitUntilAsync(() => ProcessTable.Running("bash", "-c", Bomb).Count == 0, TimeSpan.FromSeconds(3)), "bomb processes survived");
 
-        Assert.Contains(result.Status, new[] { "timeout", "success" });
+        Assert.Equal("timeout", result.Status);
+        Assert.Equal("Command 'bash' exceeded the 2 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);
         result.AssertAudited();
         Assert.NotEmpty(answers);
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
