@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian machine: installs what the tests need, checks formatting,
+# The whole test suite on a fresh Debian machine: installs what the tests need (Chromium, sqlite3, bubblewrap, git), checks formatting,
 # builds Release with warnings as errors, and runs every test (API, bUnit, real Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,10 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+# run_command's sandbox tests start real bubblewrap and attack it with git, bash and prlimit (util-linux).
+[ -x /usr/bin/bwrap ] || missing+=(bubblewrap)
+[ -x /usr/bin/git ] || missing+=(git)
+[ -x /usr/bin/prlimit ] || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test prerequisites: ${missing[*]}"
   sudo_cmd=""

@@ -1,4 +1,5 @@
 using Agent.Core.Configuration;
+using Agent.Core.Sandbox;
 using Agent.Core.Tools.BuiltIn;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Configuration;
@@ -19,9 +20,14 @@ public static class ToolsServiceCollectionExtensions
         services.AddOptions<RunLimitsOptions>().Bind(configuration.GetSection(RunLimitsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunLimitsOptions>, RunLimitsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpGetTool.HttpClientName).ConfigurePrimaryHttpMessageHandler(HttpGetTool.CreateHandler);
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton<HttpConnector>();
+        services.AddHttpClient(HttpGetTool.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => HttpGetTool.CreateHandler(sp.GetRequiredService<HttpConnector>()));
 
         services.AddSingleton<WorkspaceRoot>();
+        services.AddSingleton<CommandSandbox>();
+        services.AddHostedService<SandboxStartupLog>();
         services.AddSingleton<IAgentTool, HealthCheckTool>();
         services.AddSingleton<IAgentTool, ListDirTool>();
         services.AddSingleton<IAgentTool, ReadFileTool>();
