@@ -43,6 +43,7 @@ public static class AgentWebServiceCollectionExtensions
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<Components.Audit.ChainStatusMonitor>();
         return services;
     }
 }

@@ -35,6 +35,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<RunEventBroker>();
         Services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         Services.AddSingleton<RunManager>();
+        Services.AddSingleton<Agent.Web.Components.Audit.ChainStatusMonitor>();
     }
 
     protected IConfiguration Configuration { get; }

@@ -75,6 +75,8 @@ public sealed partial class RunManager : IDisposable
 
     private async Task<RunResult> ExecuteAsync(TrackedRun run)
     {
+        // Every log line written while the run executes (runner, executor, tools, providers) carries its id.
+        using var scope = RunScope(_logger, run.Id);
         try
         {
             var result = await _runner.RunAsync(run.Request, run.CancellationToken);
@@ -104,6 +106,8 @@ public sealed partial class RunManager : IDisposable
     }
 
     public void Dispose() => _subscription.Dispose();
+
+    private static readonly Func<ILogger, string, IDisposable?> RunScope = LoggerMessage.DefineScope<string>("Run {RunId}");
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Run {RunId} failed outside the agent loop")]
     private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);

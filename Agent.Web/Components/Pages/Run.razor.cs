@@ -1,5 +1,4 @@
 using Agent.Core.Runs;
-using Agent.Web.Components.Runs;
 using Agent.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -7,28 +6,20 @@ using Microsoft.AspNetCore.Components.Web;
 
 namespace Agent.Web.Components.Pages;
 
-/// <summary>Submits an instruction as a console run and follows its events live until it ends.</summary>
+/// <summary>Submits an instruction as a console run and opens its page (<c>/runs/{id}</c>), which follows it live.</summary>
 public sealed partial class Run
 {
     public const string Source = "console";
 
     [Inject] public required RunManager Runs { get; init; }
-    [Inject] public required TimeProvider Clock { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
-    private readonly CancellationTokenSource _disposed = new();
-    private TrackedRun? _run;
-    private ITimer? _ticker;
+    private bool _submitted;
 
     internal string? Instruction { get; set; }
-    internal RunTimeline? Timeline { get; private set; }
-    internal bool IsRunning => Timeline is { IsFinished: false };
-    internal bool CanSubmit => !IsRunning && !string.IsNullOrWhiteSpace(Instruction);
-
-    internal string ElapsedText =>
-        Timeline?.DurationMs is { } ms ? $"{ms} ms"
-        : Timeline?.StartedAt is { } started ? $"{(Clock.GetUtcNow() - started).TotalSeconds:0.0} s" : "";
+    internal bool CanSubmit => !_submitted && !string.IsNullOrWhiteSpace(Instruction);
 
     internal async Task OnKeyDownAsync(KeyboardEventArgs e)
     {
@@ -44,44 +35,9 @@ public sealed partial class Run
         {
             return;
         }
+        _submitted = true;
         var user = Authentication is null ? null : (await Authentication).User;
-        _run = Runs.Start(new RunRequest(Instruction!.Trim(), Source, user?.Identity?.Name, null));
-        Timeline = new RunTimeline();
-        _ticker?.Dispose();
-        // Elapsed time ticks while the run is going; events redraw the rest.
-        _ticker = Clock.CreateTimer(_ => InvokeAsync(StateHasChanged), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
-        _ = FollowAsync(_run, Timeline);
-    }
-
-    internal void Cancel() => _run?.Cancel();
-
-    private async Task FollowAsync(TrackedRun run, RunTimeline timeline)
-    {
-        try
-        {
-            await foreach (var runEvent in run.ReadEventsAsync(_disposed.Token))
-            {
-                await InvokeAsync(() =>
-                {
-                    timeline.Apply(runEvent);
-                    StateHasChanged();
-                });
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed; the run goes on and is audited.
-        }
-        finally
-        {
-            _ticker?.Dispose();
-        }
-    }
-
-    public void Dispose()
-    {
-        _disposed.Cancel();
-        _disposed.Dispose();
-        _ticker?.Dispose();
+        var run = Runs.Start(new RunRequest(Instruction!.Trim(), Source, user?.Identity?.Name, null));
+        Navigation.NavigateTo($"/runs/{run.Id}");
     }
 }
