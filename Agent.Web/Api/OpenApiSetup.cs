@@ -1,3 +1,4 @@
+using Agent.Web.Api.Docs;
 using Agent.Web.Health;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -53,6 +54,7 @@ public static class OpenApiSetup
     public static WebApplication MapAgentOpenApi(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath);
+        app.UseLocalReDocBundle();
         app.UseSwaggerUI(options =>
         {
             options.RoutePrefix = "docs";
