@@ -50,14 +50,13 @@ public sealed class EchoTool : IAgentTool
 /// <summary>A model whose every word is hostile: reasoning, an unknown tool named with markup, echoed markup, answer.</summary>
 public sealed class HostileChatService : IChatCompletionService
 {
-    private int _turn;
-
     public IReadOnlyDictionary<string, object?> Attributes { get; } = new Dictionary<string, object?>();
 
     public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
-        var first = Interlocked.Increment(ref _turn) == 1;
+        // Each run's first turn calls the tools; once results are in the history, it answers.
+        var first = !chatHistory.Any(m => m.Role == AuthorRole.Tool || m.Items.OfType<FunctionResultContent>().Any());
         var reply = new ChatMessageContent(AuthorRole.Assistant, (first ? "Thinking " : "Answer ") + HostileText.Combined, "hostile-model");
         if (first)
         {

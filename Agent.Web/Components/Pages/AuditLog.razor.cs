@@ -24,7 +24,10 @@ public sealed partial class AuditLog : IDisposable
 
     private MudDataGrid<RunSummary>? _grid;
     private IDisposable? _subscription;
+    private static readonly TimeSpan RefreshThrottle = TimeSpan.FromSeconds(1);
+
     private int _newRuns;
+    private int _refreshQueued;
     private bool _interactive;
     private bool _custom;
 
@@ -51,13 +54,37 @@ public sealed partial class AuditLog : IDisposable
         Filter = AuditFilter.FromQueryString(new Uri(Navigation.Uri).Query);
         (PageIndex, PageSize) = (Filter.Page - 1, Filter.PageSize);
         Navigation.LocationChanged += OnLocationChanged;
-        _subscription = Events.Subscribe(e =>
+        _subscription = Events.Subscribe(OnRunEvent);
+    }
+
+    /// <summary>
+    /// Runs from anywhere (API or console) appear live on the first page of the default order, at most once a second;
+    /// on other pages or sorts a banner counts them instead of moving rows under the operator's cursor.
+    /// </summary>
+    private void OnRunEvent(RunEvent runEvent)
+    {
+        if (runEvent.Type is not (RunEventTypes.RunStarted or RunEventTypes.RunFinished))
         {
-            if (e.Type == RunEventTypes.RunStarted)
+            return;
+        }
+        if (Filter.Page > 1 || Filter.SortBy is not null)
+        {
+            if (runEvent.Type == RunEventTypes.RunStarted)
             {
                 Interlocked.Increment(ref _newRuns);
                 _ = InvokeAsync(StateHasChanged);
             }
+            return;
+        }
+        if (Interlocked.Exchange(ref _refreshQueued, 1) == 1)
+        {
+            return;
+        }
+        _ = InvokeAsync(async () =>
+        {
+            await Task.Delay(RefreshThrottle, Clock);
+            Interlocked.Exchange(ref _refreshQueued, 0);
+            await ReloadAsync();
         });
     }
 
