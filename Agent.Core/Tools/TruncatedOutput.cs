@@ -36,6 +36,7 @@ public sealed record TruncatedOutput(JsonNode? Preview, string PreviewText, int 
         var escaped = false;
         var literalStart = -1;
         var afterColon = false;
+        var keyWithoutValue = false;
         for (var i = 0; i < prefix.Length; i++)
         {
             var c = prefix[i];
@@ -53,6 +54,7 @@ public sealed record TruncatedOutput(JsonNode? Preview, string PreviewText, int 
                 {
                     inString = false;
                     afterColon = false;
+                    keyWithoutValue = stringIsKey;
                 }
                 continue;
             }
@@ -84,6 +86,7 @@ public sealed record TruncatedOutput(JsonNode? Preview, string PreviewText, int 
                     break;
                 case ':':
                     afterColon = true;
+                    keyWithoutValue = false;
                     break;
                 case ',':
                     expectKey = containers.TryPeek(out var top) && top == '}';
@@ -118,6 +121,10 @@ public sealed record TruncatedOutput(JsonNode? Preview, string PreviewText, int 
         else if (afterColon)
         {
             text.Append("null");
+        }
+        else if (keyWithoutValue)
+        {
+            text.Append(":null");
         }
         else
         {

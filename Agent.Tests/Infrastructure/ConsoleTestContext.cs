@@ -42,6 +42,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
 
     protected string WorkspacePath => _root.Combine("workspace");
 
+    protected string DatabasePath => _root.Combine("data", "agent.db");
+
     /// <summary>Migrates the temporary audit database; call before rendering a component that reads it.</summary>
     protected async Task InitializeDatabaseAsync()
     {
