@@ -14,6 +14,7 @@ public static class AgentWebApplicationExtensions
         app.UseApiErrorHandling();
         app.UseSecurityHeaders();
         app.UseCors();
+        app.UseMethodNotAllowedForApi();
         app.UseAuthentication();
         // After authentication so that a rejected body is audited with the key's name.
         app.UseRequestBodyLimit();

@@ -49,6 +49,8 @@ public static class OpenApiSetup
                 }
                 return Task.CompletedTask;
             });
+            // After the security requirement is set: the contract declares 401/403 where a key is required.
+            OpenApiContract.Apply(options);
         });
 
     public static WebApplication MapAgentOpenApi(this WebApplication app)
