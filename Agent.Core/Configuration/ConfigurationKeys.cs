@@ -26,8 +26,12 @@ public static class ConfigurationKeys
         ["LLM_MODEL"] = "Llm:Model",
         ["LLM_BASE_URL"] = "Llm:BaseUrl",
         ["LLM_TIMEOUT"] = "Llm:RequestTimeout",
+        ["LLM_MAX_TOKENS"] = "Llm:MaxOutputTokens",
         ["MAX_READ_SIZE"] = "Tools:MaxReadSize",
         ["MAX_WRITE_SIZE"] = "Tools:MaxWriteSize",
+        ["ALLOW_HARD_LINKS"] = "Tools:AllowHardLinks",
+        ["WORKSPACE_QUOTA_BYTES"] = "Tools:WorkspaceQuotaBytes",
+        ["WORKSPACE_QUOTA_FILES"] = "Tools:WorkspaceQuotaFiles",
         ["SEARCH_MAX_RESULTS"] = "Tools:SearchMaxResults",
         ["HTTP_ALLOWED_HOSTS"] = "Tools:HttpAllowedHosts",
         ["HTTP_TIMEOUT"] = "Tools:HttpTimeout",
@@ -38,6 +42,12 @@ public static class ConfigurationKeys
         ["COMMAND_MAX_OUTPUT"] = "Tools:CommandMaxOutput",
         ["AUDIT_RETENTION_DAYS"] = "Audit:RetentionDays",
         ["AUDIT_SYNCHRONOUS"] = "Audit:Synchronous",
+        ["RATE_LIMIT_UNAUTHENTICATED"] = "Limits:UnauthenticatedPerMinute",
+        ["SECURITY_EVENT_WINDOW"] = "Limits:SecurityEventWindowSeconds",
+        ["MAX_SUBSCRIPTIONS_PER_CONNECTION"] = "Limits:SubscriptionsPerConnection",
+        ["MAX_BACKGROUND_RUNS_PER_KEY"] = "Limits:BackgroundRunsPerKey",
+        ["MAX_BACKGROUND_RUNS"] = "Limits:BackgroundRuns",
+        ["CONSOLE_REVALIDATE_SECONDS"] = "Console:RevalidateSeconds",
     };
 
     /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>

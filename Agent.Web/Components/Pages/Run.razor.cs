@@ -1,4 +1,3 @@
-using Agent.Core.Runs;
 using Agent.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -9,9 +8,9 @@ namespace Agent.Web.Components.Pages;
 /// <summary>Submits an instruction as a console run and opens its page (<c>/runs/{id}</c>), which follows it live.</summary>
 public sealed partial class Run
 {
-    public const string Source = "console";
+    public const string Source = ConsoleRunStarter.Source;
 
-    [Inject] public required RunManager Runs { get; init; }
+    [Inject] public required ConsoleRunStarter Runs { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
@@ -19,6 +18,9 @@ public sealed partial class Run
     private bool _submitted;
 
     internal string? Instruction { get; set; }
+
+    /// <summary>Why the last submit was refused (rate limit, background-run bound), or null.</summary>
+    internal string? Refusal { get; private set; }
     internal bool CanSubmit => !_submitted && !string.IsNullOrWhiteSpace(Instruction);
 
     internal async Task OnKeyDownAsync(KeyboardEventArgs e)
@@ -35,9 +37,13 @@ public sealed partial class Run
         {
             return;
         }
-        _submitted = true;
-        var user = Authentication is null ? null : (await Authentication).User;
-        var run = Runs.Start(new RunRequest(Instruction!.Trim(), Source, user?.Identity?.Name, null));
-        Navigation.NavigateTo($"/runs/{run.Id}");
+        var user = Authentication is null ? new System.Security.Claims.ClaimsPrincipal() : (await Authentication).User;
+        var start = Runs.Start(Instruction!.Trim(), user);
+        Refusal = start.Refusal;
+        if (start.Run is not null)
+        {
+            _submitted = true;
+            Navigation.NavigateTo($"/runs/{start.Run.Id}");
+        }
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class RunRecord : IDisposable
 {
     [Inject] public required AuditQueries Audit { get; init; }
     [Inject] public required RunManager Runs { get; init; }
+    [Inject] public required ConsoleRunStarter Starter { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
 
@@ -29,6 +30,9 @@ public sealed partial class RunRecord : IDisposable
     private bool _cancelRequested;
 
     internal RunDetail? Record { get; private set; }
+
+    /// <summary>Why "Run again" was refused (rate limit, background-run bound), or null.</summary>
+    internal string? Refusal { get; private set; }
     internal TrackedRun? Tracked { get; private set; }
     internal RunTimeline? Timeline { get; private set; }
     internal bool Loaded { get; private set; }
@@ -91,10 +95,11 @@ public sealed partial class RunRecord : IDisposable
         }
     }
 
-    internal void Cancel()
+    internal async Task CancelAsync()
     {
         _cancelRequested = true;
-        Tracked?.Cancel();
+        var user = Authentication is null ? null : (await Authentication).User;
+        Tracked?.Cancel(user?.Identity?.Name ?? "a console operator");
     }
 
     internal async Task RerunAsync()
@@ -103,9 +108,13 @@ public sealed partial class RunRecord : IDisposable
         {
             return;
         }
-        var user = Authentication is null ? null : (await Authentication).User;
-        var run = Runs.Start(new RunRequest(input, Run.Source, user?.Identity?.Name, null));
-        Navigation.NavigateTo($"/runs/{run.Id}");
+        var user = Authentication is null ? new System.Security.Claims.ClaimsPrincipal() : (await Authentication).User;
+        var start = Starter.Start(input, user);
+        Refusal = start.Refusal;
+        if (start.Run is not null)
+        {
+            Navigation.NavigateTo($"/runs/{start.Run.Id}");
+        }
     }
 
     internal static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
