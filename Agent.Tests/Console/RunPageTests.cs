@@ -52,7 +52,7 @@ public sealed class RunPageTests : ConsoleTestContext
         Services.AddSingleton<IAgentTool>(tool);
         Services.AddSingleton<IChatCompletionService>(new ScriptedChatService([(BlockingTool.ToolName, new KernelArguments())]));
         await InitializeDatabaseAsync();
-        var run = Services.GetRequiredService<RunManager>().Start(new Agent.Core.Runs.RunRequest("wait forever", "api", "automation", null));
+        var run = Services.GetRequiredService<RunManager>().Start(new Agent.Core.Runs.RunRequest("wait forever", "api", "automation", null)).Run!;
         await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Agent.Core.Auditing;
-using Agent.Core.Runs;
 using Agent.Web.Components.Runs;
 using Agent.Web.Components.Shared;
 using Agent.Web.Runs;
