@@ -28,6 +28,12 @@ if [ ! -x "$validator" ]; then
 fi
 export OPENAPI_VALIDATOR="$(pwd)/$validator"
 
+# A TypeScript client is generated from the OpenAPI document and type-checked (pinned versions).
+if [ ! -x .tools/node_modules/.bin/openapi-typescript ] || [ ! -x .tools/node_modules/.bin/tsc ]; then
+  echo "Installing openapi-typescript and typescript into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --silent openapi-typescript@7.13.0 typescript@5.9.3 >/dev/null
+fi
+
 echo "== restore and Release build (warnings are errors)"
 dotnet restore Agent.sln --nologo -v quiet
 dotnet build Agent.sln -c Release --no-restore --nologo -v quiet -warnaserror

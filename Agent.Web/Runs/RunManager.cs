@@ -139,6 +139,8 @@ public sealed partial class RunManager : IDisposable
 
     private async Task<RunResult> ExecuteAsync(TrackedRun run)
     {
+        // Every log line written while the run executes (runner, executor, tools, providers) carries its id.
+        using var scope = RunScope(_logger, run.Id);
         try
         {
             var result = await _runner.RunAsync(run.Request, run.CancellationToken);
@@ -166,6 +168,7 @@ public sealed partial class RunManager : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
+    private static readonly Func<ILogger, string, IDisposable?> RunScope = LoggerMessage.DefineScope<string>("Run {RunId}");
     /// <summary>A background start: the run, or why it was refused.</summary>
     public sealed record RunStart(TrackedRun? Run, string? Refusal)
     {
