@@ -31,12 +31,12 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
 
         var head = await ReadHeadAsync(connection, snapshot, cancellationToken);
         var anchor = await ReadLatestPruneAsync(connection, snapshot, cancellationToken);
-        var unsealedCompletion = await ReadUnsealedCompletionAsync(connection, snapshot, cancellationToken);
+        var unsealedCompletion = await ReadUnsealedAsync(connection, snapshot, cancellationToken);
 
         var cursors = new List<Cursor>();
         try
         {
-            foreach (var source in ChainSource.All)
+            foreach (var source in AuditTables.Sources)
             {
                 var command = Command(connection, snapshot, source.SelectInChainOrder);
                 var cursor = new Cursor(source, command, await command.ExecuteReaderAsync(cancellationToken));
@@ -115,7 +115,7 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
         }
 
         ChainVerification Unsealed((string Id, long Seq) unsealed) =>
-            new(false, 0, null, null, new ChainBreak("requests", unsealed.Id, unsealed.Seq,
+            new(false, 0, null, null, new ChainBreak(AuditTables.RequestCompletion.Table, unsealed.Id, unsealed.Seq,
                 "completion columns differ from a running run but no completion entry was chained: the row was modified"));
     }
 
@@ -155,14 +155,21 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
         return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
-    /// <summary>A request whose completion columns were filled in without a chained completion entry.</summary>
-    private static async Task<(string Id, long Seq)?> ReadUnsealedCompletionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>A row whose sealed columns were filled in without a chained sealing entry (a finished status on a run with no completion).</summary>
+    private static async Task<(string Id, long Seq)?> ReadUnsealedAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction,
-            "SELECT id, seq FROM requests WHERE completion_seq IS NULL AND (status <> 'running' OR output IS NOT NULL OR error IS NOT NULL " +
-            "OR completed_at IS NOT NULL OR duration_ms IS NOT NULL OR completion_hash IS NOT NULL) ORDER BY seq LIMIT 1");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
+        foreach (var source in AuditTables.Sources.Where(s => s.UnsealedWhen is not null))
+        {
+            var first = AuditTables.SourcesOf(source.Table).First();
+            await using var command = Command(connection, transaction,
+                $"SELECT {source.KeyColumn}, {first.SeqColumn} FROM {source.Table} WHERE {source.SeqColumn} IS NULL AND ({source.UnsealedWhen}) ORDER BY {first.SeqColumn} LIMIT 1");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return (Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "", reader.GetInt64(1));
+            }
+        }
+        return null;
     }
 
     /// <summary>One table's entries in seq order; the walk merges the cursors of every source.</summary>
@@ -171,7 +178,7 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
         public ChainEntry? Current { get; private set; }
 
         public async Task MoveNextAsync(CancellationToken cancellationToken) =>
-            Current = await reader.ReadAsync(cancellationToken) ? ChainSource.Read(source, reader) : null;
+            Current = await reader.ReadAsync(cancellationToken) ? source.Read(reader) : null;
 
         public async ValueTask DisposeAsync()
         {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Core.Auditing;
 
-/// <summary>At start-up: applies migrations, switches to WAL, and closes runs a crash left <c>running</c>.</summary>
+/// <summary>At start-up: applies migrations, switches to WAL, starts the chain writer, and closes runs a crash left <c>running</c>.</summary>
 public sealed partial class AuditDatabaseInitializer(
     IDbContextFactory<AuditDbContext> contexts,
     AuditChain chain,
@@ -28,10 +28,13 @@ public sealed partial class AuditDatabaseInitializer(
                 .ToListAsync(cancellationToken);
         }
 
+        // The writer starts once the schema exists; with a host it is already running, without one this starts it.
+        await chain.StartAsync(cancellationToken);
+
         // Each closure is a chained completion entry, exactly as if the run had ended with this error.
         foreach (var id in interrupted)
         {
-            await chain.AppendAsync(append => append.CompleteRequestAsync(id, RunStatus.Error, null, InterruptedError, clock.GetUtcNow(), null), cancellationToken);
+            await chain.CompleteAsync(new RunCompletion(id, RunStatus.Error, null, InterruptedError, clock.GetUtcNow(), null)).WaitAsync(cancellationToken);
         }
         if (interrupted.Count > 0)
         {

@@ -43,7 +43,10 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
     {
         var cutoffText = AuditTimestamp.ToText(cutoff);
         var firstKept = await FirstKeptSeqAsync(append, cutoffText);
-        var first = await ScalarAsync(append, "SELECT MIN(m) FROM (" + string.Join(" UNION ALL ", ChainSource.All.Select(s => $"SELECT MIN({s.SeqColumn}) AS m FROM {s.Table}")) + ")");
+        // Only entries other than markers make a pass worth it: pruning nothing but an older marker would append a
+        // new marker that the next pass prunes in turn, forever.
+        var first = await ScalarAsync(append, "SELECT MIN(m) FROM (" + string.Join(" UNION ALL ", AuditTables.Sources
+            .Where(s => s.Table != AuditTables.Prune.Table).Select(s => $"SELECT MIN({s.SeqColumn}) AS m FROM {s.Table}")) + ")");
         if (first is null || first >= firstKept)
         {
             return 0;
@@ -51,7 +54,7 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
 
         var boundary = Math.Min(firstKept, first.Value + ChunkEntries);
         // Never split a run: move the boundary past the completion of any run that starts before it.
-        while (await ScalarAsync(append, "SELECT MAX(completion_seq) FROM requests WHERE seq < $b AND completion_seq >= $b", boundary) is { } completion)
+        while (await ScalarAsync(append, RunsAcross("MAX", AuditTables.RequestCompletion.SeqColumn, $"{AuditTables.RequestCompletion.SeqColumn} >= $b"), boundary) is { } completion)
         {
             boundary = completion + 1;
         }
@@ -59,11 +62,14 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
         var previousHash = await append.HashAtAsync(boundary - 1)
             ?? throw new InvalidOperationException($"Cannot prune the audit chain: entry seq {boundary - 1} is missing.");
         long removed = 0;
-        foreach (var (table, weight) in new[] { ("tool_executions", 1), ("decisions", 1), ("requests", 2), ("security_events", 1), ("audit_prunes", 1) })
+        // Children before parents; each row counts as many entries as it holds.
+        foreach (var table in AuditTables.Tables.Reverse())
         {
-            await using var delete = append.CreateCommand($"DELETE FROM {table} WHERE seq < $b");
+            var entries = string.Join(" + ", AuditTables.SourcesOf(table.Name).Select(s => $"COUNT({s.SeqColumn})"));
+            removed += await ScalarAsync(append, $"SELECT {entries} FROM {table.Name} WHERE {table.SeqColumn} < $b", boundary) ?? 0;
+            await using var delete = append.CreateCommand($"DELETE FROM {table.Name} WHERE {table.SeqColumn} < $b");
             delete.Parameters.AddWithValue("$b", boundary);
-            removed += weight * await delete.ExecuteNonQueryAsync();
+            await delete.ExecuteNonQueryAsync();
         }
         await append.AddPruneAsync(new AuditPruneRecord
         {
@@ -76,20 +82,25 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
         return removed;
     }
 
-    /// <summary>The first seq that must survive: the earliest unexpired or unfinished entry, lowered until no run straddles it.</summary>
+    /// <summary>The first seq that must survive: the earliest entry some table must keep, lowered until no run straddles it.</summary>
     private static async Task<long> FirstKeptSeqAsync(ChainTransaction append, string cutoffText)
     {
-        var keep = Math.Min(
-            await ScalarAsync(append, "SELECT MIN(seq) FROM requests WHERE completion_seq IS NULL OR created_at >= $c OR completed_at >= $c", cutoff: cutoffText) ?? long.MaxValue,
-            await ScalarAsync(append, "SELECT MIN(seq) FROM security_events WHERE created_at >= $c", cutoff: cutoffText) ?? long.MaxValue);
-        // The latest prune marker is the anchor verification starts from, so it is always kept.
-        keep = Math.Min(keep, await ScalarAsync(append, "SELECT MAX(seq) FROM audit_prunes") ?? append.NextSeq);
-        while (await ScalarAsync(append, "SELECT MIN(seq) FROM requests WHERE seq < $b AND (completion_seq IS NULL OR completion_seq >= $b)", keep) is { } straddling)
+        var keep = append.NextSeq;
+        foreach (var table in AuditTables.Tables.Where(t => t.KeepWhen is not null))
+        {
+            keep = Math.Min(keep, await ScalarAsync(append, $"SELECT MIN({table.SeqColumn}) FROM {table.Name} WHERE {table.KeepWhen}", cutoff: cutoffText) ?? long.MaxValue);
+        }
+        var completion = AuditTables.RequestCompletion.SeqColumn;
+        while (await ScalarAsync(append, RunsAcross("MIN", AuditTables.Request.SeqColumn, $"({completion} IS NULL OR {completion} >= $b)"), keep) is { } straddling)
         {
             keep = straddling;
         }
         return keep;
     }
+
+    /// <summary>The runs that start before the boundary <c>$b</c> and match <paramref name="condition"/>.</summary>
+    private static string RunsAcross(string aggregate, string column, string condition) =>
+        $"SELECT {aggregate}({column}) FROM {AuditTables.Request.Table} WHERE {AuditTables.Request.SeqColumn} < $b AND {condition}";
 
     private static async Task<long?> ScalarAsync(ChainTransaction append, string sql, long? boundary = null, string? cutoff = null)
     {

@@ -20,7 +20,7 @@ public static class AuditServiceCollectionExtensions
             db.AddInterceptors(new SqlitePragmaInterceptor(sp.GetRequiredService<IOptions<AuditOptions>>().Value.Synchronous));
         });
         services.AddSingleton<AuditChain>();
-        services.AddSingleton<IAuditWriter, EfAuditWriter>();
+        services.AddSingleton<IAuditWriter, ChainAuditWriter>();
         services.AddSingleton<SecurityEventWriter>();
         services.AddSingleton<ISecurityEventWriter>(sp => sp.GetRequiredService<SecurityEventWriter>());
         services.AddSingleton<AuditQueries>();
@@ -28,7 +28,10 @@ public static class AuditServiceCollectionExtensions
         services.AddSingleton<IAuditSearch>(sp => sp.GetRequiredService<AuditQueries>());
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<AuditRetention>();
-        // Order matters: the database is migrated and recovered before anything else writes to it.
+        // Order matters. Hosted services start in this order and stop in reverse: the chain writer stops last, after
+        // everything that appends to it, and writes what is queued; the database is migrated and recovered before
+        // anything else writes to it.
+        services.AddHostedService(sp => sp.GetRequiredService<AuditChain>());
         services.AddHostedService<AuditDatabaseInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<SecurityEventWriter>());
         services.AddHostedService<AuditRetentionService>();

@@ -1,66 +1,98 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace Agent.Core.Auditing;
 
+/// <summary>How an entry is written: a new row, or sealing columns of an existing row (a run's completion).</summary>
+internal enum ChainWrite
+{
+    Insert,
+    Seal,
+}
+
+/// <summary>What a column is to an entry: hashed, hashed only when set (columns added later), or stored unhashed.</summary>
+internal enum ChainColumnRole
+{
+    Hashed,
+    HashedWhenSet,
+    Stored,
+}
+
+/// <summary>One column of an entry, named as in the database, with its stored value read from the row being written.</summary>
+internal sealed record ChainColumn<TRow>(string Name, Func<TRow, object?> Value, ChainColumnRole Role);
+
 /// <summary>
 /// One kind of audit-chain entry: which table holds it, which columns its hash covers, and where its sequence number and
 /// hash live. A <c>requests</c> row holds two entries: the start (immutable columns) and the completion.
+/// The writer hashes the values it is about to store; the verifier hashes the same columns as read back; both build
+/// the canonical form here, from the one column list in <see cref="AuditTables"/>.
 /// </summary>
-internal sealed record ChainSource(string Kind, string Table, string KeyColumn, string SeqColumn, string HashColumn, string[] Columns, string[]? OptionalColumns = null)
+internal abstract class ChainSource(string kind, string table, string keyColumn, string seqColumn, string hashColumn)
 {
-    public static readonly ChainSource Request = new("request", "requests", "id", "seq", "hash",
-        ["id", "input", "source", "principal", "client_ip", "created_at"]);
-
-    public static readonly ChainSource RequestCompletion = new("request_completion", "requests", "id", "completion_seq", "completion_hash",
-        ["id", "status", "output", "error", "completed_at", "duration_ms"]);
-
-    public static readonly ChainSource Decision = new("decision", "decisions", "id", "seq", "hash",
-        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at", "finish_reason"],
-        ["finish_reason"]);
-
-    public static readonly ChainSource ToolExecution = new("tool_execution", "tool_executions", "id", "seq", "hash",
-        ["id", "request_id", "decision_id", "tool_name", "input", "output", "status", "error", "duration_ms", "created_at"]);
-
-    public static readonly ChainSource SecurityEvent = new("security_event", "security_events", "id", "seq", "hash",
-        ["id", "created_at", "client_ip", "method", "route", "status_code", "reason", "principal", "count", "window_end"],
-        ["count", "window_end"]);
-
-    public static readonly ChainSource Prune = new("prune", "audit_prunes", "id", "seq", "hash",
-        ["id", "pruned_at", "cutoff", "first_kept_seq", "first_kept_prev_hash", "deleted_entries"]);
-
-    public static readonly IReadOnlyList<ChainSource> All = [Request, RequestCompletion, Decision, ToolExecution, SecurityEvent, Prune];
-
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    public string Kind { get; } = kind;
+    public string Table { get; } = table;
+    public string KeyColumn { get; } = keyColumn;
+    public string SeqColumn { get; } = seqColumn;
+    public string HashColumn { get; } = hashColumn;
+
+    /// <summary>Columns the entry's hash covers, with whether a null value is left out of the canonical form.</summary>
+    public abstract IReadOnlyList<(string Name, bool OmitWhenNull)> HashedColumns { get; }
+
+    /// <summary>Every column the entry writes (hashed and stored), in statement order.</summary>
+    public abstract IReadOnlyList<string> WrittenColumns { get; }
+
+    public abstract ChainWrite Write { get; }
+
+    /// <summary>For a sealing entry: the SQL condition that a row has its columns filled in without the entry (tampering).</summary>
+    public string? UnsealedWhen { get; init; }
+
+    private string? _writeStatement;
+    private IReadOnlyList<string>? _writeParameters;
+
     /// <summary>Columns 0..2 are seq, hash and key; the hashed columns follow.</summary>
-    private string Select => $"SELECT {SeqColumn}, {HashColumn}, {KeyColumn}, {string.Join(", ", Columns)} FROM {Table}";
+    private string Select => $"SELECT {SeqColumn}, {HashColumn}, {KeyColumn}, {string.Join(", ", HashedColumns.Select(c => c.Name))} FROM {Table}";
 
     public string SelectInChainOrder => $"{Select} WHERE {SeqColumn} IS NOT NULL ORDER BY {SeqColumn}";
 
-    public string SelectByKey => $"{Select} WHERE {KeyColumn} = $key";
-
-    public string UpdateHash => $"UPDATE {Table} SET {HashColumn} = $hash WHERE {KeyColumn} = $key";
-
     public string HashAtSeq => $"SELECT {HashColumn} FROM {Table} WHERE {SeqColumn} = $seq";
 
-    public string MaxSeq => $"SELECT MAX({SeqColumn}) FROM {Table}";
-
-    public static ChainEntry Read(ChainSource source, DbDataReader row)
+    /// <summary>The one statement that writes the entry: parameters <c>$c0..</c> in <see cref="WrittenColumns"/> order, then <c>$seq</c> and <c>$hash</c>.</summary>
+    public string WriteStatement => _writeStatement ??= Write switch
     {
-        var canonical = new CanonicalJson().Add("kind", source.Kind).Add("seq", row.GetInt64(0));
-        for (var i = 0; i < source.Columns.Length; i++)
+        ChainWrite.Insert =>
+            $"INSERT INTO {Table} ({string.Join(", ", WrittenColumns)}, {SeqColumn}, {HashColumn}) " +
+            $"VALUES ({string.Join(", ", WrittenColumns.Select((_, i) => $"$c{i}"))}, $seq, $hash)",
+        _ =>
+            $"UPDATE {Table} SET {string.Join(", ", WrittenColumns.Select((c, i) => (c, i)).Where(x => x.c != KeyColumn).Select(x => $"{x.c} = $c{x.i}"))}, " +
+            $"{SeqColumn} = $seq, {HashColumn} = $hash WHERE {KeyColumn} = $c{IndexOfKey} AND {SeqColumn} IS NULL",
+    };
+
+    /// <summary>The parameters of <see cref="WriteStatement"/> in binding order: one per written column, then seq and hash.</summary>
+    public IReadOnlyList<string> WriteParameters => _writeParameters ??= [.. WrittenColumns.Select((_, i) => $"$c{i}"), "$seq", "$hash"];
+
+    private int IndexOfKey => WrittenColumns.ToList().IndexOf(KeyColumn);
+
+    /// <summary>An entry as stored: its canonical bytes rebuilt from the row the reader is on (<see cref="SelectInChainOrder"/>).</summary>
+    public ChainEntry Read(DbDataReader row)
+    {
+        var seq = row.GetInt64(0);
+        var canonical = Canonical(seq);
+        for (var i = 0; i < HashedColumns.Count; i++)
         {
-            // Columns added later are left out while null, so rows written before them hash exactly as they did.
-            if (row.IsDBNull(3 + i) && source.OptionalColumns?.Contains(source.Columns[i]) == true)
+            var value = row.IsDBNull(3 + i) ? null : row.GetValue(3 + i);
+            if (value is not null || !HashedColumns[i].OmitWhenNull)
             {
-                continue;
+                canonical.Add(HashedColumns[i].Name, value);
             }
-            canonical.Add(source.Columns[i], row.GetValue(3 + i));
         }
-        return new ChainEntry(source, row.GetInt64(0), row.IsDBNull(1) ? "" : row.GetValue(1).ToString()!,
-            Convert.ToString(row.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) ?? "", canonical.ToUtf8Bytes());
+        return new ChainEntry(this, seq, row.IsDBNull(1) ? "" : row.GetValue(1).ToString()!,
+            Convert.ToString(row.GetValue(2), CultureInfo.InvariantCulture) ?? "", canonical.ToUtf8Bytes());
     }
+
+    protected CanonicalJson Canonical(long seq) => new CanonicalJson().Add("kind", Kind).Add("seq", seq);
 
     /// <summary>hash = SHA-256(previous hash bytes || canonical content), lower-case hex.</summary>
     public static string NextHash(string previousHash, byte[] canonical)
@@ -69,6 +101,63 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         sha.AppendData(Convert.FromHexString(previousHash));
         sha.AppendData(canonical);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}
+
+/// <summary>An entry kind over rows of type <typeparamref name="TRow"/>: the column list, built one line per column.</summary>
+internal sealed class ChainSource<TRow>(string kind, string table, string keyColumn, string seqColumn = "seq", string hashColumn = "hash", ChainWrite write = ChainWrite.Insert)
+    : ChainSource(kind, table, keyColumn, seqColumn, hashColumn)
+{
+    private readonly List<ChainColumn<TRow>> _columns = [];
+
+    public override ChainWrite Write { get; } = write;
+
+    public IReadOnlyList<ChainColumn<TRow>> Columns => _columns;
+
+    private IReadOnlyList<(string Name, bool OmitWhenNull)>? _hashed;
+    private IReadOnlyList<string>? _written;
+
+    // Columns are only added while the registry is built, so the lists are computed once, on first use.
+    public override IReadOnlyList<(string Name, bool OmitWhenNull)> HashedColumns =>
+        _hashed ??= [.. _columns.Where(c => c.Role != ChainColumnRole.Stored).Select(c => (c.Name, c.Role == ChainColumnRole.HashedWhenSet))];
+
+    public override IReadOnlyList<string> WrittenColumns => _written ??= [.. _columns.Select(c => c.Name)];
+
+    /// <summary>For rows whose integer key the writer assigns before the insert (the table's next id).</summary>
+    public Action<TRow, long>? AssignId { get; init; }
+
+    /// <summary>A column the hash covers, null included.</summary>
+    public ChainSource<TRow> Hashed(string name, Func<TRow, object?> value) => With(name, value, ChainColumnRole.Hashed);
+
+    /// <summary>A column added after rows were chained: hashed when set, left out when null so older rows keep their bytes.</summary>
+    public ChainSource<TRow> HashedWhenSet(string name, Func<TRow, object?> value) => With(name, value, ChainColumnRole.HashedWhenSet);
+
+    /// <summary>A column written with the entry but covered by another entry (a run's status, sealed by its completion).</summary>
+    public ChainSource<TRow> Stored(string name, Func<TRow, object?> value) => With(name, value, ChainColumnRole.Stored);
+
+    /// <summary>The canonical bytes of <paramref name="row"/> at <paramref name="seq"/>, from the values about to be stored.</summary>
+    public byte[] Canonical(long seq, TRow row)
+    {
+        var canonical = Canonical(seq);
+        foreach (var column in _columns)
+        {
+            if (column.Role == ChainColumnRole.Stored)
+            {
+                continue;
+            }
+            var value = column.Value(row);
+            if (value is not null || column.Role == ChainColumnRole.Hashed)
+            {
+                canonical.Add(column.Name, value);
+            }
+        }
+        return canonical.ToUtf8Bytes();
+    }
+
+    private ChainSource<TRow> With(string name, Func<TRow, object?> value, ChainColumnRole role)
+    {
+        _columns.Add(new ChainColumn<TRow>(name, value, role));
+        return this;
     }
 }
 

@@ -12,15 +12,16 @@ internal sealed class SqlitePragmaInterceptor(string synchronous) : DbConnection
 {
     public const int BusyTimeoutMs = 30_000;
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection, synchronous);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Apply(connection);
+        Apply(connection, synchronous);
         return Task.CompletedTask;
     }
 
-    private void Apply(DbConnection connection)
+    /// <summary>The pragmas every audit connection runs with; the chain writer's own connection applies them too.</summary>
+    public static void Apply(DbConnection connection, string synchronous)
     {
         using var command = connection.CreateCommand();
         // synchronous is per connection in SQLite, so it is set with the busy timeout on every open.

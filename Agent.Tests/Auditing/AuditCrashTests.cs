@@ -83,6 +83,9 @@ public sealed class AuditCrashTests
                 Assert.Equal(2L, await ScalarAsync(connection, $"SELECT COUNT(*) FROM decisions WHERE request_id = '{run.RequestId}'"));
                 Assert.Equal((long)run.Executions, await ScalarAsync(connection, $"SELECT COUNT(*) FROM tool_executions WHERE request_id = '{run.RequestId}'"));
                 Assert.NotNull(await ScalarAsync(connection, $"SELECT completion_hash FROM requests WHERE id = '{run.RequestId}'"));
+                // Indexed in the same transaction: every acknowledged run is searchable after the crash.
+                Assert.Equal(1L, await ScalarAsync(connection,
+                    $"SELECT COUNT(*) FROM requests_fts WHERE requests_fts MATCH 'workspace OR notes' AND rowid = (SELECT seq FROM requests WHERE id = '{run.RequestId}')"));
             }
 
             using var client = new HttpClient { BaseAddress = restartedAddress };

@@ -70,12 +70,17 @@ internal static class AuditTestKit
                 await writer.CompleteRunAsync(run.Id, run.Status, run.Output, run.Error, run.CreatedAt.AddSeconds(1), 1000);
             }
         }
+        // A run left running has rows that are written but committed only with the next commit (within the linger).
+        await app.Services.GetRequiredService<AuditChain>().FlushAsync();
     }
 
     /// <summary>Changes the database behind the application's back, as an attacker with file access would.</summary>
-    public static async Task<int> TamperAsync(this AgentApplication app, string sql)
+    public static Task<int> TamperAsync(this AgentApplication app, string sql) => TamperAsync(app.DatabasePath, sql);
+
+    /// <summary>Changes the database file behind the writer's back.</summary>
+    public static async Task<int> TamperAsync(string databasePath, string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

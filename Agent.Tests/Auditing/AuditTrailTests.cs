@@ -45,6 +45,7 @@ public sealed class AuditTrailTests
         var writer = crashed.Services.GetRequiredService<IAuditWriter>();
         await writer.StartRunAsync(new RequestRecord { Id = runId, Input = "list files", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
         await writer.RecordDecisionAsync(new DecisionRecord { RequestId = runId, Step = 1, SelectedTools = "[]", CreatedAt = DateTimeOffset.UtcNow });
+        await crashed.Services.GetRequiredService<AuditChain>().FlushAsync();
 
         // A second process starting on the same database finds the run still running.
         await using var restarted = new AgentApplication(new Dictionary<string, string?> { ["Agent:DatabasePath"] = crashed.DatabasePath });

@@ -81,6 +81,6 @@ public sealed class DecisionFinishReasonChainTests
         command.CommandText = "SELECT 7, 'h', 5, 5, 'r-1', 1, NULL, '[]', 'm', 3, NULL, 12, '2026-01-15T10:30:00.0000000Z', " + finishReason;
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        return ChainSource.Read(ChainSource.Decision, reader);
+        return AuditTables.Decision.Read(reader);
     }
 }

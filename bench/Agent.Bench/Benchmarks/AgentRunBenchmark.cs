@@ -9,7 +9,7 @@ namespace Agent.Bench.Benchmarks;
 /// </summary>
 public static class AgentRunBenchmark
 {
-    public static async Task RunAsync(BenchContext context, Report report, TimeSpan perLevel)
+    public static async Task RunAsync(BenchContext context, Report report, TimeSpan perLevel, double rawLimit)
     {
         Console.WriteLine("== 1/5: bare minimal API (baseline)");
         var (bareSweep, bareStartup, bareIdle, bareLoaded) = await MeasureAsync(context, perLevel, StartBaselineAsync);
@@ -40,6 +40,26 @@ public static class AgentRunBenchmark
             report.Note("wrk counted errors (non-2xx, timeouts or socket errors) during agent load; see the per-level rows.");
         }
 
+        var at64 = agentSweep.First(r => r.Connections == 64);
+        report.Add(new ResultRow("Agent run c=64 against the raw limit", at64.RequestsPerSecond, "req/s", rawLimit, "raw limit (runs/s)",
+            "≥ 50 % of raw limit", at64.RequestsPerSecond >= 0.5 * rawLimit, "one run = five chained audit entries"));
+        var at1 = agentSweep.First(r => r.Connections == 1);
+        report.Add(new ResultRow("Agent run p50 at c=1", at1.P50Ms, "ms", bareSweep.First(r => r.Connections == 1).P50Ms, "bare, same c",
+            "≤ 2 ms", at1.P50Ms <= 2, $"{at1.RequestsPerSecond:0} req/s; synchronous=FULL, so each run waits for at least one fsync"));
+
+        Console.WriteLine("== 1b: agent /agent/run with AUDIT_SYNCHRONOUS=normal (no fsync per commit)");
+        await using (var normal = await StartAgentAsync(context, new Dictionary<string, string> { ["AUDIT_SYNCHRONOUS"] = "normal" }))
+        {
+            await Wrk.RunAsync(context, normal.BaseAddress, 4, TimeSpan.FromSeconds(2));
+            foreach (var connections in new[] { 1, 64 })
+            {
+                var level = await Wrk.RunAsync(context, normal.BaseAddress, connections, perLevel);
+                Console.WriteLine($"   c={connections,-3} {level.RequestsPerSecond,8:0} req/s  p50 {level.P50Ms,7:0.00} ms  p99 {level.P99Ms,7:0.00} ms  errors {level.Errors}");
+                report.Add(new ResultRow($"Agent run c={connections}, AUDIT_SYNCHRONOUS=normal", level.RequestsPerSecond, "req/s",
+                    Note: $"p50 {level.P50Ms:0.00} / p99 {level.P99Ms:0.0} ms; errors {level.Errors}"));
+            }
+        }
+
         report.Add(new ResultRow("Start-up to healthy /health", agentStartup.TotalMilliseconds, "ms", bareStartup.TotalMilliseconds, "bare minimal API"));
         report.Add(new ResultRow("Working set idle (VmRSS after start-up and one run)", agentIdle.RssMiB, "MiB", bareIdle.RssMiB, "bare minimal API",
             "< 200 MiB", agentIdle.RssMiB < 200));
@@ -62,12 +82,18 @@ public static class AgentRunBenchmark
     private static Task<ServerProcess> StartBaselineAsync(BenchContext context) =>
         ServerProcess.StartAsync(context.BaselineDll, FreePort.Next(), new Dictionary<string, string>(), Path.Combine(context.Scratch, "baseline.log"));
 
-    private static async Task<ServerProcess> StartAgentAsync(BenchContext context)
+    private static Task<ServerProcess> StartAgentAsync(BenchContext context) => StartAgentAsync(context, new Dictionary<string, string>());
+
+    private static async Task<ServerProcess> StartAgentAsync(BenchContext context, Dictionary<string, string> settings)
     {
         var workspace = Workspaces.CreateWithEntries(context, "run-workspace");
         var data = context.NewDirectory("run-data");
-        var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(),
-            context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), Path.Combine(context.Scratch, "agent-run.log"));
+        var environment = context.AgentEnvironment(workspace, Path.Combine(data, "agent.db"));
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+        var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(), environment, Path.Combine(context.Scratch, "agent-run.log"));
         await VerifyOneRunAsync(server);
         return server;
     }

@@ -1,8 +1,8 @@
 using Agent.Core;
 using Agent.Core.Auditing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Agent.Bench.Infrastructure;
 
@@ -19,7 +19,7 @@ public sealed class InProcessAudit : IAsyncDisposable
     public IAuditWriter Writer => _services.GetRequiredService<IAuditWriter>();
     public AuditQueries Queries => _services.GetRequiredService<AuditQueries>();
 
-    /// <summary>Creates the schema with the product's migrations and switches to WAL, as the server does at start-up.</summary>
+    /// <summary>Creates the schema with the product's migrations, switches to WAL and starts the chain writer, as the server does at start-up.</summary>
     public static async Task<InProcessAudit> OpenAsync(string databasePath, string workspace)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -34,12 +34,8 @@ public sealed class InProcessAudit : IAsyncDisposable
             .AddAgentCore(configuration)
             .BuildServiceProvider();
 
-        var contexts = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
-        await using (var db = await contexts.CreateDbContextAsync())
-        {
-            await db.Database.MigrateAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
+        // As at the server's start-up: migrations, WAL, and the chain writer started.
+        await services.GetServices<IHostedService>().OfType<AuditDatabaseInitializer>().Single().StartAsync(CancellationToken.None);
         return new InProcessAudit(services);
     }
 
