@@ -55,7 +55,9 @@ public sealed class AuditCrashTests
                 }
             })).ToList();
 
-            while (acknowledged.Count < 40 && deadline.Elapsed < TimeSpan.FromSeconds(25))
+            // Time under load is counted from here: a slow server start on a busy machine must not starve the load phase.
+            var load = Stopwatch.StartNew();
+            while (acknowledged.Count < 40 && load.Elapsed < TimeSpan.FromSeconds(45))
             {
                 await Task.Delay(20);
             }
@@ -97,7 +99,7 @@ public sealed class AuditCrashTests
         {
             Stop(restarted);
         }
-        Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), $"took {deadline.Elapsed}");
+        Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), $"took {deadline.Elapsed}");
     }
 
     /// <summary>Starts <c>dotnet Agent.Web.dll</c> from this test's output directory and waits until /health answers.</summary>

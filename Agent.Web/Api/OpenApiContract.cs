@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Agent.Core.Runs;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 
 namespace Agent.Web.Api;
@@ -120,15 +119,23 @@ internal static class OpenApiContract
                 responses.Remove("413");
                 responses.Remove("422");
             }
-            if (!metadata.OfType<EnableRateLimitingAttribute>().Any())
+            var secured = operation.Security is { Count: > 0 };
+            if (metadata.OfType<RunRateLimited>().Any())
+            {
+                Error(responses, "429", "Rate limit exceeded (RATE_LIMIT_REQUESTS per minute per key, or RATE_LIMIT_UNAUTHENTICATED per "
+                    + "minute per client address without a valid key); see the Retry-After header.", context.Document);
+            }
+            else if (secured)
+            {
+                // Requests without a valid key are limited per client address before they are answered with 401.
+                Error(responses, "429", "Too many requests without a valid key from this address (RATE_LIMIT_UNAUTHENTICATED per minute); "
+                    + "see the Retry-After header.", context.Document);
+            }
+            else
             {
                 responses.Remove("429");
             }
-            else if (responses.TryGetValue("429", out var limited) && limited is OpenApiResponse tooMany)
-            {
-                tooMany.Description = "Rate limit exceeded (RATE_LIMIT_REQUESTS per minute per key); see the Retry-After header.";
-            }
-            if (operation.Security is { Count: > 0 })
+            if (secured)
             {
                 Error(responses, "401", "Missing or wrong X-API-Key.", context.Document);
                 Error(responses, "403", "The key is valid but its role does not allow this operation or run.", context.Document);

@@ -55,7 +55,7 @@ public static class RateLimiting
 
     /// <summary>Counts the route against the caller's run allowance: 429 with Retry-After and a security event past it.</summary>
     public static TBuilder RequireRunRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(RunRateLimited.Instance).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var limiter = http.RequestServices.GetRequiredService<RunRateLimiter>();
@@ -69,4 +69,14 @@ public static class RateLimiting
         });
 
     public static string RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Endpoint metadata: the route counts against the caller's run allowance (read by the OpenAPI contract).</summary>
+public sealed class RunRateLimited
+{
+    public static readonly RunRateLimited Instance = new();
+
+    private RunRateLimited()
+    {
+    }
 }
