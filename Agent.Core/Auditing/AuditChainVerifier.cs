@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Agent.Core.Auditing;
 
 /// <summary>Outcome of a chain verification: OK, or the first broken link in chain order.</summary>
-public sealed record ChainVerification(bool IsValid, long EntriesVerified, long? HeadSeq, string? HeadHash, ChainBreak? Break);
+public sealed record ChainVerification(bool IsValid, long EntriesVerified, long? HeadSeq, string? HeadHash, ChainBreak? Break)
+{
+    /// <summary>The verified point an incremental check resumed from (entries counted are those after it); null for a full walk.</summary>
+    public long? ResumedFromSeq { get; init; }
+}
 
 /// <summary>Where the chain breaks: the row (table and id) whose entry does not follow from its predecessor.</summary>
 public sealed record ChainBreak(string Table, string RowId, long? Seq, string Reason)
@@ -21,7 +25,18 @@ public sealed record ChainBreak(string Table, string RowId, long? Seq, string Re
 /// </summary>
 public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> contexts)
 {
-    public async Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default) => WalkAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Incremental verification from a point an earlier walk verified: checks that the entry at <paramref name="fromSeq"/>
+    /// still carries <paramref name="fromHash"/>, then walks only the later entries. An edit to an entry before that point
+    /// is NOT found here (its successors' hashes are not recomputed); only <see cref="VerifyAsync"/> finds it. When
+    /// retention pruned the point away, this falls back to a full walk from the prune anchor.
+    /// </summary>
+    public Task<ChainVerification> VerifyFromAsync(long fromSeq, string fromHash, CancellationToken cancellationToken = default) =>
+        WalkAsync((fromSeq, fromHash), cancellationToken);
+
+    private async Task<ChainVerification> WalkAsync((long Seq, string Hash)? from, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -32,13 +47,35 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
         var head = await ReadHeadAsync(connection, snapshot, cancellationToken);
         var anchor = await ReadLatestPruneAsync(connection, snapshot, cancellationToken);
         var unsealedCompletion = await ReadUnsealedAsync(connection, snapshot, cancellationToken);
+        if (from is { } point)
+        {
+            var stored = await ReadEntryAtAsync(connection, snapshot, point.Seq, cancellationToken);
+            if (stored is null && anchor is { } pruned && pruned.FirstKeptSeq > point.Seq)
+            {
+                from = null; // retention removed the verified point: start again from the prune anchor
+            }
+            else if (stored is null)
+            {
+                return new ChainVerification(false, 0, null, null, new ChainBreak("audit_chain", "", point.Seq,
+                    $"the verified entry at seq {point.Seq} is missing: it was removed without a prune record"));
+            }
+            else if (!string.Equals(stored.Value.Hash, point.Hash, StringComparison.Ordinal))
+            {
+                return new ChainVerification(false, 0, null, null, new ChainBreak(stored.Value.Table, stored.Value.Key, point.Seq,
+                    $"the entry at seq {point.Seq} no longer has the hash verified earlier: it was rewritten"));
+            }
+        }
 
         var cursors = new List<Cursor>();
         try
         {
             foreach (var source in AuditTables.Sources)
             {
-                var command = Command(connection, snapshot, source.SelectInChainOrder);
+                var command = Command(connection, snapshot, from is null ? source.SelectInChainOrder : source.SelectInChainOrderAfter);
+                if (from is { } after)
+                {
+                    command.Parameters.AddWithValue("$from", after.Seq);
+                }
                 var cursor = new Cursor(source, command, await command.ExecuteReaderAsync(cancellationToken));
                 await cursor.MoveNextAsync(cancellationToken);
                 cursors.Add(cursor);
@@ -46,7 +83,7 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
 
             long count = 0;
             ChainEntry? last = null;
-            var previousHash = ChainSource.GenesisHash;
+            var previousHash = from?.Hash ?? ChainSource.GenesisHash;
             while (cursors.Where(c => c.Current is not null).MinBy(c => c.Current!.Seq) is { } cursor)
             {
                 var entry = cursor.Current!;
@@ -54,7 +91,14 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
                 {
                     return Unsealed(unsealed);
                 }
-                if (last is null)
+                if (last is null && from is { } resumed)
+                {
+                    if (entry.Seq != resumed.Seq + 1)
+                    {
+                        return Broken(entry, $"the preceding entry (seq {entry.Seq - 1}) is missing");
+                    }
+                }
+                else if (last is null)
                 {
                     if (entry.Seq != 1)
                     {
@@ -92,19 +136,26 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
             {
                 return Unsealed(remaining);
             }
-            if (head is { } h && (last is null || h.Seq != last.Seq || h.Hash != last.StoredHash))
+            // Resumed with nothing new: the verified point is the last entry.
+            var (lastSeq, lastHash) = last is not null ? (last.Seq, last.StoredHash) : from is { } f ? (f.Seq, f.Hash) : ((long?)null, (string?)null);
+            if (head is { } h && (lastSeq is null || h.Seq != lastSeq || h.Hash != lastHash))
             {
                 return new ChainVerification(false, count, h.Seq, h.Hash, new ChainBreak("audit_chain_head", ChainHeadRecord.SingletonId.ToString(System.Globalization.CultureInfo.InvariantCulture), h.Seq,
-                    $"the head records seq {h.Seq} but the last entry is {(last is null ? "missing" : $"seq {last.Seq} ({last.Source.Table} id {last.Key})")}: newer entries were removed or altered"));
+                    $"the head records seq {h.Seq} but the last entry is {(last is not null ? $"seq {last.Seq} ({last.Source.Table} id {last.Key})" : lastSeq is { } ls ? $"seq {ls}" : "missing")}: newer entries were removed or altered"))
+                { ResumedFromSeq = from?.Seq };
             }
             if (head is null && last is not null)
             {
                 return Broken(last, "the chain head record is missing");
             }
-            return new ChainVerification(true, count, last?.Seq, last?.StoredHash, null);
+            if (head is null && from is not null)
+            {
+                return new ChainVerification(false, count, lastSeq, lastHash, new ChainBreak("audit_chain_head", "1", lastSeq, "the chain head record is missing")) { ResumedFromSeq = from?.Seq };
+            }
+            return new ChainVerification(true, count, lastSeq, lastHash, null) { ResumedFromSeq = from?.Seq };
 
             ChainVerification Broken(ChainEntry at, string reason) =>
-                new(false, count, last?.Seq, last?.StoredHash, new ChainBreak(at.Source.Table, at.Key, at.Seq, reason));
+                new(false, count, last?.Seq, last?.StoredHash, new ChainBreak(at.Source.Table, at.Key, at.Seq, reason)) { ResumedFromSeq = from?.Seq };
         }
         finally
         {
@@ -146,6 +197,21 @@ public sealed class AuditChainVerifier(IDbContextFactory<AuditDbContext> context
         await using var command = Command(connection, transaction, "SELECT seq, hash FROM audit_chain_head WHERE id = 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    private static async Task<(string Table, string Key, string Hash)?> ReadEntryAtAsync(SqliteConnection connection, SqliteTransaction transaction, long seq, CancellationToken cancellationToken)
+    {
+        foreach (var source in AuditTables.Sources)
+        {
+            await using var command = Command(connection, transaction, source.KeyAndHashAtSeq);
+            command.Parameters.AddWithValue("$seq", seq);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return (source.Table, Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "", reader.IsDBNull(1) ? "" : reader.GetString(1));
+            }
+        }
+        return null;
     }
 
     private static async Task<(long FirstKeptSeq, string PrevHash)?> ReadLatestPruneAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)

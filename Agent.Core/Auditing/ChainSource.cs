@@ -57,6 +57,12 @@ internal abstract class ChainSource(string kind, string table, string keyColumn,
 
     public string SelectInChainOrder => $"{Select} WHERE {SeqColumn} IS NOT NULL ORDER BY {SeqColumn}";
 
+    /// <summary>Entries after a verified point (<c>$from</c>), in chain order: the walk of an incremental verification.</summary>
+    public string SelectInChainOrderAfter => $"{Select} WHERE {SeqColumn} > $from ORDER BY {SeqColumn}";
+
+    /// <summary>The key and hash of the entry at <c>$seq</c>, if this source holds it.</summary>
+    public string KeyAndHashAtSeq => $"SELECT {KeyColumn}, {HashColumn} FROM {Table} WHERE {SeqColumn} = $seq";
+
     public string HashAtSeq => $"SELECT {HashColumn} FROM {Table} WHERE {SeqColumn} = $seq";
 
     /// <summary>The one statement that writes the entry: parameters <c>$c0..</c> in <see cref="WrittenColumns"/> order, then <c>$seq</c> and <c>$hash</c>.</summary>

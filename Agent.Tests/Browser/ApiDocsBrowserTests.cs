@@ -25,8 +25,19 @@ public sealed class ApiDocsBrowserTests(BrowserFixture browser)
     public async Task ReDoc_InRealChromium_RendersTheDocument()
     {
         await using var app = new AgentApplication();
-        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.StartOnRealPort().ToString() });
+        var baseUrl = app.StartOnRealPort();
+        var page = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = baseUrl.ToString() });
         var errors = CollectConsoleErrors(page);
+        var outside = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Authority != baseUrl.Authority)
+            {
+                outside.Add(request.Url);
+            }
+        };
+        // Every content-security-policy violation, whether or not the page caught the error it raised.
+        await page.AddInitScriptAsync("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
 
         await page.GotoAsync("/redoc");
 
@@ -35,6 +46,8 @@ public sealed class ApiDocsBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByText("/agent/runs/{id}/events").First).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "docs-redoc");
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.__csp"));
+        Assert.Empty(outside);
     }
 
     /// <summary>Script errors and content-security-policy violations (a blocked third-party logo included) show up as console errors.</summary>

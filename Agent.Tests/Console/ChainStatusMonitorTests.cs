@@ -63,4 +63,33 @@ public sealed class ChainStatusMonitorTests : ConsoleTestContext
         Assert.False(forced.Result.IsValid);
         Assert.Equal("requests", forced.Result.Break!.Table);
     }
+
+    [Fact]
+    public async Task GetAsync_HeadMoved_ResumesFromTheVerifiedHeadAndCountsTheWholeChain()
+    {
+        await InitializeDatabaseAsync();
+        var runner = Services.GetRequiredService<AgentRunner>();
+        var first = await runner.RunAsync(new RunRequest("check your health", "api", null, null), CancellationToken.None);
+        var monitor = Services.GetRequiredService<ChainStatusMonitor>();
+        var before = await monitor.GetAsync();
+        await runner.RunAsync(new RunRequest("check your health", "api", null, null), CancellationToken.None);
+
+        // An edit behind the verified head: the incremental check does not re-hash it, the forced full walk does.
+        await using (var tamper = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await tamper.OpenAsync();
+            await using var update = tamper.CreateCommand();
+            update.CommandText = $"UPDATE requests SET input = 'edited' WHERE id = '{first.RequestId}'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+        var after = await monitor.GetAsync();
+        var forced = await monitor.GetAsync(force: true);
+
+        Assert.True(after.Result.IsValid);
+        Assert.Equal(before.Result.HeadSeq, after.Result.ResumedFromSeq);
+        Assert.Equal(after.Result.HeadSeq, after.Head.Seq);
+        Assert.Equal(after.Result.HeadSeq, after.Result.EntriesVerified);
+        Assert.False(forced.Result.IsValid);
+        Assert.Equal(first.RequestId, forced.Result.Break!.RowId);
+    }
 }

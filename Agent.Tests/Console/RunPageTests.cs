@@ -48,6 +48,7 @@ public sealed class RunPageTests : ConsoleTestContext
     [Fact]
     public async Task RunRecord_RunStartedElsewhere_ShowsItLiveCancelsItAndShowsCancelled()
     {
+        AddAuthorization().SetAuthorized("root").SetRoles("admin");
         var tool = new BlockingTool();
         Services.AddSingleton<IAgentTool>(tool);
         Services.AddSingleton<IChatCompletionService>(new ScriptedChatService([(BlockingTool.ToolName, new KernelArguments())]));
@@ -86,5 +87,61 @@ public sealed class RunPageTests : ConsoleTestContext
 
         page.WaitForAssertion(() => Assert.Equal("not understood", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
         Assert.Equal("success", result.Status);
+    }
+
+    [Theory]
+    [InlineData("automation", "runner", true)]
+    [InlineData("someone-else", "runner", false)]
+    [InlineData("auditor-one", "auditor", false)]
+    [InlineData("root", "admin", true)]
+    public async Task RunRecord_CancelButton_ShownOnlyToThoseAllowedToCancel(string viewer, string role, bool shown)
+    {
+        AddAuthorization().SetAuthorized(viewer).SetRoles(role);
+        var (run, _) = await StartBlockingRunAsync("automation");
+
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
+        Assert.Equal(shown, page.FindAll("[data-testid=cancel]").Count == 1);
+        run.Cancel("test cleanup");
+    }
+
+    [Theory]
+    [InlineData("someone-else", "runner", "not_owner")]
+    [InlineData("auditor-one", "auditor", "role_forbidden")]
+    public async Task RunRecord_CancelInvokedWithoutTheRight_IsRefusedAndRecorded(string viewer, string role, string reason)
+    {
+        AddAuthorization().SetAuthorized(viewer).SetRoles(role);
+        var recorded = new RecordingSecurityEvents();
+        Services.AddSingleton<Agent.Core.Auditing.ISecurityEventWriter>(recorded);
+        var (run, _) = await StartBlockingRunAsync("automation");
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
+        page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
+
+        // A forged circuit event: the handler runs although the button is not drawn.
+        await page.InvokeAsync(page.Instance.CancelAsync);
+
+        Assert.False(run.IsFinished);
+        var refusal = Assert.Single(recorded.Events);
+        Assert.Equal((403, reason, viewer, $"/runs/{run.Id}/cancel"), (refusal.StatusCode, refusal.Reason, refusal.Principal, refusal.Route));
+        run.Cancel("test cleanup");
+    }
+
+    private async Task<(TrackedRun Run, BlockingTool Tool)> StartBlockingRunAsync(string owner)
+    {
+        var tool = new BlockingTool();
+        Services.AddSingleton<IAgentTool>(tool);
+        Services.AddSingleton<IChatCompletionService>(new ScriptedChatService([(BlockingTool.ToolName, new KernelArguments())]));
+        await InitializeDatabaseAsync();
+        var run = Services.GetRequiredService<RunManager>().Start(new Agent.Core.Runs.RunRequest("wait forever", "api", owner, null)).Run!;
+        await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return (run, tool);
+    }
+
+    private sealed class RecordingSecurityEvents : Agent.Core.Auditing.ISecurityEventWriter
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<Agent.Core.Auditing.SecurityEvent> Events { get; } = new();
+
+        public void Record(Agent.Core.Auditing.SecurityEvent securityEvent) => Events.Enqueue(securityEvent);
     }
 }

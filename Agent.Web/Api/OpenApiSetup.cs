@@ -69,6 +69,8 @@ public static class OpenApiSetup
             options.SpecUrl = DocumentPath;
             options.DocumentTitle = "Autonomous Agent API";
             options.IndexStream = () => typeof(OpenApiSetup).Assembly.GetManifestResourceStream("redoc-index.html")!;
+            // ReDoc otherwise sends usage traces to otel.cloud.redocly.com (a connect-src violation here, and a leak).
+            options.ConfigObject.AdditionalItems["disableTelemetry"] = true;
         });
         return app;
     }

@@ -21,6 +21,9 @@ public static class AgentClaims
     public static bool MaySee(this ClaimsPrincipal user, string? owner) =>
         user.IsAdmin() || (user.Role() == KeyRoleNames.Runner && owner is not null && owner == user.Name());
 
+    /// <summary>Cancelling follows seeing: admins any run, a runner its own, an auditor none (the API's and the console's rule).</summary>
+    public static bool MayCancel(this ClaimsPrincipal user, string? owner) => user.MaySee(owner);
+
     public static ClaimsIdentity Identity(KeyIdentity key, string scheme, string? sessionId = null)
     {
         var claims = new List<Claim>

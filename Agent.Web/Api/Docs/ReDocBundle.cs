@@ -1,18 +1,24 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Agent.Web.Api.Docs;
 
 /// <summary>
 /// ReDoc's bundled script with its two third-party image URLs (the Redocly logo on cdn.redoc.ly) replaced by an empty
 /// data URL: the footer image then fails locally and hides itself, so the docs make no request outside this server
-/// and trip no content-security-policy violation. Served in place of the package's copy, built once.
+/// and trip no content-security-policy violation. Also the search index's worker probe, which compiles its worker source
+/// with <c>Function(...)</c> (a <c>script-src</c> 'eval' violation, reported even though ReDoc catches the error), is
+/// replaced by "no worker": search then runs on the page. Served in place of the package's copy, built once.
 /// </summary>
 public static class ReDocBundle
 {
     public const string Path = "/redoc/redoc.standalone.js";
     private const string ResourceName = "Swashbuckle.AspNetCore.ReDoc.node_modules.redoc.bundles.redoc.standalone.js";
     private static readonly string[] ThirdPartyImages = ["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "https://cdn.redoc.ly/redoc/logo-mini.svg"];
+
+    // ReDoc's minified probe: try { return g._factory ??= Function(source), true } catch { return false }.
+    private static readonly Regex WorkerFactoryProbe = new(@"try\{return (\w+)\._factory\?\?=Function\((\w+)\),!0\}catch\{return!1\}", RegexOptions.CultureInvariant);
 
     private static readonly Lazy<byte[]> Bundle = new(Build);
 
@@ -50,6 +56,12 @@ public static class ReDocBundle
         {
             script = script.Replace(url, "data:,", StringComparison.Ordinal);
         }
+        // Fails loudly when a ReDoc update changes the probe, instead of silently bringing the 'eval' violation back.
+        if (WorkerFactoryProbe.Matches(script).Count != 1)
+        {
+            throw new InvalidOperationException("ReDoc bundle: the search worker probe (Function(...)) was not found once; update ReDocBundle for this ReDoc version.");
+        }
+        script = WorkerFactoryProbe.Replace(script, "return!1");
         return Encoding.UTF8.GetBytes(script);
     }
 }

@@ -7,8 +7,9 @@ namespace Agent.Web.Components.Audit;
 /// The audit page's chain status without a walk per view: the last verification is remembered with the head it reached,
 /// and reused while the chain head is unchanged (one indexed read). When new entries were appended, one verification
 /// runs in the background (shared by every page asking) while pages show the previous result as "checking".
-/// Today that verification walks the whole chain (the verifier offers no resume point); with a verifier entry point
-/// that resumes from a verified (seq, hash) it becomes incremental without changing this type's callers.
+/// That verification resumes from the last verified (seq, hash): only the new entries are walked. An edit behind the
+/// verified point is found only by a forced ("Verify now") full walk. The monitor is a singleton, so the verified head
+/// survives page loads for the life of the process (not across restarts: the first view after a start walks everything).
 /// </summary>
 public sealed class ChainStatusMonitor(AuditChainVerifier verifier, IDbContextFactory<AuditDbContext> contexts, TimeProvider clock)
 {
@@ -31,20 +32,26 @@ public sealed class ChainStatusMonitor(AuditChainVerifier verifier, IDbContextFa
         Task<ChainStatus> running;
         lock (_gate)
         {
-            running = _running is { IsCompleted: false } current ? current : _running = VerifyAsync();
+            running = _running is { IsCompleted: false } current ? current : _running = VerifyAsync(force ? null : Last);
         }
         return await running.WaitAsync(cancellationToken);
     }
 
-    private async Task<ChainStatus> VerifyAsync()
+    private async Task<ChainStatus> VerifyAsync(ChainStatus? previous)
     {
         // The head is read first: entries appended during the walk make the next call verify again, never skip them.
         var head = await ReadHeadAsync(CancellationToken.None);
-        var result = await verifier.VerifyAsync(CancellationToken.None);
+        var result = previous is { Result: { IsValid: true, HeadSeq: { } seq, HeadHash: { } hash } verified }
+            ? Totalled(await verifier.VerifyFromAsync(seq, hash, CancellationToken.None), verified)
+            : await verifier.VerifyAsync(CancellationToken.None);
         var status = new ChainStatus(result, result.IsValid ? (result.HeadSeq, result.HeadHash) : head, clock.GetUtcNow());
         Last = status;
         return status;
     }
+
+    /// <summary>An incremental result counts the entries verified before it too, so the page shows the whole chain's count.</summary>
+    private static ChainVerification Totalled(ChainVerification result, ChainVerification previous) =>
+        result.ResumedFromSeq is null ? result : result with { EntriesVerified = previous.EntriesVerified + result.EntriesVerified };
 
     private async Task<(long? Seq, string? Hash)> ReadHeadAsync(CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Agent.Core.Auditing;
 using Agent.Web.Components.Runs;
 using Agent.Web.Components.Shared;
 using Agent.Web.Runs;
+using Agent.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -19,6 +20,7 @@ public sealed partial class RunRecord : IDisposable
     [Inject] public required ConsoleRunStarter Starter { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required ISecurityEventWriter SecurityEvents { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
@@ -36,6 +38,9 @@ public sealed partial class RunRecord : IDisposable
     internal RunTimeline? Timeline { get; private set; }
     internal bool Loaded { get; private set; }
     internal bool IsLive => Tracked is not null && Timeline is { IsFinished: false };
+
+    /// <summary>Whether the signed-in principal may cancel this live run (admin: any; runner: its own; auditor: none).</summary>
+    internal bool MayCancel { get; private set; }
     internal string ShortId => Id.Length > 8 ? Id[..8] : Id;
 
     internal string ElapsedText =>
@@ -50,6 +55,7 @@ public sealed partial class RunRecord : IDisposable
         var tracked = Runs.Find(Id);
         if (tracked is { IsFinished: false })
         {
+            MayCancel = (await CurrentUserAsync()).MayCancel(tracked.Owner);
             Tracked = tracked;
             Timeline = new RunTimeline();
             Loaded = true;
@@ -96,10 +102,24 @@ public sealed partial class RunRecord : IDisposable
 
     internal async Task CancelAsync()
     {
+        var user = await CurrentUserAsync();
+        if (Tracked is not { } run)
+        {
+            return;
+        }
+        // Checked again on the click, not only when drawing the button: a forged circuit event gets the API's refusal.
+        if (!user.MayCancel(run.Owner))
+        {
+            var reason = user.Role() == Agent.Core.Configuration.KeyRoleNames.Runner ? SecurityEventReasons.NotOwner : SecurityEventReasons.RoleForbidden;
+            SecurityEvents.Record(new SecurityEvent(Clock.GetUtcNow(), StatusCodes.Status403Forbidden, reason, "CONSOLE", $"/runs/{Id}/cancel", null, user.Name()));
+            return;
+        }
         _cancelRequested = true;
-        var user = Authentication is null ? null : (await Authentication).User;
-        Tracked?.Cancel(user?.Identity?.Name ?? "a console operator");
+        run.Cancel(user.Name()!);
     }
+
+    private async Task<System.Security.Claims.ClaimsPrincipal> CurrentUserAsync() =>
+        Authentication is null ? new System.Security.Claims.ClaimsPrincipal() : (await Authentication).User;
 
     internal async Task RerunAsync()
     {
