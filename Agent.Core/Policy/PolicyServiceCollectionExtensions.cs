@@ -17,6 +17,8 @@ public static class PolicyServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PolicyOptions>>().Value.Rules,
             sp.GetRequiredService<PermissionPolicy>().Blocked));
         services.AddSingleton<IApprovalStore, EfApprovalStore>();
+        services.AddSingleton<ApprovalCoordinator>();
+        services.AddSingleton<PolicyGate>();
         services.AddSingleton<PolicyDryRun>();
         return services;
     }
