@@ -15,6 +15,7 @@ public static class AgentWebServiceCollectionExtensions
     public static IServiceCollection AddAgentWeb(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => Core.JsonDefaults.ApplyTo(o.SerializerOptions));
+        services.AddSingleton<IValidateOptions<AgentOptions>, Configuration.WorkspaceLayoutValidator>();
         services.AddApiErrorHandling();
 
         services.AddAgentAuthentication();

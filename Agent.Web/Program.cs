@@ -2,12 +2,15 @@ using Agent.Core;
 using Agent.Web;
 using Agent.Web.Cli;
 using Agent.Web.Configuration;
-using Agent.Web.Security;
 
 // Operator commands run against the configuration and database, without starting the server.
 if (AuditCommand.Matches(args))
 {
     return await AuditCommand.RunAsync(args);
+}
+if (LlmCheckCommand.Matches(args))
+{
+    return await LlmCheckCommand.RunAsync(args);
 }
 
 try
@@ -24,11 +27,7 @@ try
     app.MapAgentEndpoints();
 
     await app.StartAsync();
-    if (app.Services.GetRequiredService<ApiKeyStore>().TakeGeneratedKey() is { } generated)
-    {
-        // Printed to the console once, never logged: there is no other copy of it.
-        Console.WriteLine($"No AGENT_API_KEY configured. Generated API key for this run (shown once): {generated}");
-    }
+    StartupBanner.Print(app, Console.Out);
     await app.WaitForShutdownAsync();
     return 0;
 }

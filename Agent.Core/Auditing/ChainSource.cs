@@ -9,6 +9,12 @@ namespace Agent.Core.Auditing;
 /// </summary>
 internal sealed record ChainSource(string Kind, string Table, string KeyColumn, string SeqColumn, string HashColumn, string[] Columns)
 {
+    /// <summary>
+    /// Columns added after rows already existed: left out of the canonical form while null, so a row written before the
+    /// column existed hashes to exactly the bytes it had then.
+    /// </summary>
+    public IReadOnlySet<string> AddedColumns { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public static readonly ChainSource Request = new("request", "requests", "id", "seq", "hash",
         ["id", "input", "source", "principal", "client_ip", "created_at"]);
 
@@ -16,7 +22,10 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         ["id", "status", "output", "error", "completed_at", "duration_ms"]);
 
     public static readonly ChainSource Decision = new("decision", "decisions", "id", "seq", "hash",
-        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at"]);
+        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at", "finish_reason"])
+    {
+        AddedColumns = new HashSet<string>(["finish_reason"], StringComparer.Ordinal),
+    };
 
     public static readonly ChainSource ToolExecution = new("tool_execution", "tool_executions", "id", "seq", "hash",
         ["id", "request_id", "decision_id", "tool_name", "input", "output", "status", "error", "duration_ms", "created_at"]);
@@ -49,6 +58,10 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         var canonical = new CanonicalJson().Add("kind", source.Kind).Add("seq", row.GetInt64(0));
         for (var i = 0; i < source.Columns.Length; i++)
         {
+            if (row.IsDBNull(3 + i) && source.AddedColumns.Contains(source.Columns[i]))
+            {
+                continue;
+            }
             canonical.Add(source.Columns[i], row.GetValue(3 + i));
         }
         return new ChainEntry(source, row.GetInt64(0), row.IsDBNull(1) ? "" : row.GetValue(1).ToString()!,

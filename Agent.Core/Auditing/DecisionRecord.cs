@@ -9,7 +9,10 @@ public sealed class DecisionRecord
     public string? Reasoning { get; set; }
     /// <summary>JSON array of <c>{"id","name","arguments"}</c>.</summary>
     public required string SelectedTools { get; set; }
+    /// <summary>The model that answered, as the provider named it (e.g. a dated snapshot), else the configured one.</summary>
     public string? Model { get; set; }
+    /// <summary>Why the model stopped, in the provider's own words (<c>stop</c>, <c>tool_calls</c>, <c>end_turn</c>, <c>max_tokens</c>, <c>refusal</c> ...); null when it did not say.</summary>
+    public string? FinishReason { get; set; }
     public int? InputTokens { get; set; }
     public int? OutputTokens { get; set; }
     public long LatencyMs { get; set; }

@@ -14,9 +14,11 @@ public sealed class AgentOptions
 
     public bool Debug { get; set; }
 
-    public string WorkspaceRoot { get; set; } = "./workspace";
+    /// <summary>The only directory the tools touch. Default: <see cref="AgentDataDirectory.DefaultWorkspace"/>, outside any source tree.</summary>
+    public string WorkspaceRoot { get; set; } = AgentDataDirectory.DefaultWorkspace;
 
-    public string DatabasePath { get; set; } = "./data/agent.db";
+    /// <summary>The audit database. Default: <see cref="AgentDataDirectory.DefaultDatabase"/>, beside the workspace, never inside it.</summary>
+    public string DatabasePath { get; set; } = AgentDataDirectory.DefaultDatabase;
 
     /// <summary>Seconds one tool may run before it is abandoned with status <c>timeout</c>.</summary>
     public int MaxToolTimeout { get; set; } = 30;

@@ -20,6 +20,9 @@ public sealed class LlmOptions
     /// <summary>Seconds one HTTP attempt may take before it is abandoned and retried (never more than <see cref="RequestTimeout"/>).</summary>
     public int AttemptTimeout { get; set; } = 30;
 
+    /// <summary>Most tokens the model may write in one answer; sent to every provider. An answer cut off here ends the run as <c>error</c>.</summary>
+    public int MaxOutputTokens { get; set; } = 4096;
+
     /// <summary>Retries after a 429, a 5xx, a network failure or an attempt timeout.</summary>
     public int MaxRetries { get; set; } = 3;
 
@@ -31,7 +34,6 @@ public sealed class LlmOptions
         !string.IsNullOrWhiteSpace(Provider) ? Provider.Trim().ToLowerInvariant()
         : string.IsNullOrWhiteSpace(ApiKey) ? "local" : "anthropic";
 
-    /// <summary>The attempt timeout actually applied: an attempt can never outlive the call it belongs to.</summary>
     /// <summary>The configured model, or the provider's default when unset or empty (appsettings.json ships <c>""</c>).</summary>
     public string EffectiveModel =>
         string.IsNullOrWhiteSpace(Model) ? Llm.LlmProviders.All[EffectiveProvider].DefaultModel : Model.Trim();
@@ -40,5 +42,6 @@ public sealed class LlmOptions
     public string? EffectiveBaseUrl =>
         string.IsNullOrWhiteSpace(BaseUrl) ? Llm.LlmProviders.All[EffectiveProvider].DefaultBaseUrl : BaseUrl.Trim();
 
+    /// <summary>The attempt timeout actually applied: an attempt can never outlive the call it belongs to.</summary>
     public TimeSpan EffectiveAttemptTimeout => TimeSpan.FromSeconds(Math.Min(AttemptTimeout, RequestTimeout));
 }

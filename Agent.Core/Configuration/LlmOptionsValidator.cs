@@ -27,6 +27,7 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
             nameof(options.BaseUrl), "must be an absolute http(s) URL.");
         failures.Require(options.RequestTimeout is >= 1 and <= 3600, nameof(options.RequestTimeout), "must be between 1 and 3600 seconds.");
         failures.Require(options.AttemptTimeout is >= 1 and <= 3600, nameof(options.AttemptTimeout), "must be between 1 and 3600 seconds.");
+        failures.Require(options.MaxOutputTokens is >= 16 and <= 128_000, nameof(options.MaxOutputTokens), "must be between 16 and 128000 tokens.");
         failures.Require(options.MaxRetries is >= 0 and <= 10, nameof(options.MaxRetries), "must be between 0 and 10.");
         failures.Require(options.RetryDelayMs is >= 1 and <= 60_000, nameof(options.RetryDelayMs), "must be between 1 and 60000 milliseconds.");
         return failures.Result;

@@ -15,6 +15,7 @@ public static class LlmServiceCollectionExtensions
                 // Deadlines come from the resilience pipeline and the orchestrator, not from HttpClient's 100 s default.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .AddHttpMessageHandler(sp => new MaxTokensFieldHandler(sp.GetRequiredService<IOptions<LlmOptions>>().Value.EffectiveProvider))
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) =>
             {
@@ -28,6 +29,7 @@ public static class LlmServiceCollectionExtensions
                 }
             });
         services.AddSingleton<ToolFunctionCatalog>();
+        services.AddSingleton<LlmCheck>();
         services.AddSingleton(sp => ChatServiceFactory.Create(sp.GetRequiredService<IOptions<LlmOptions>>(), sp.GetRequiredService<IHttpClientFactory>()));
         return services;
     }

@@ -30,6 +30,11 @@ public sealed class LocalPlanner : IChatCompletionService
 
         // One turn plans every call the instruction asks for; the next turn, seeing their results, answers.
         var reply = results.Count > 0 ? Answer(results, parsed.Unmatched) : Plan(parsed);
+        // Recorded like a remote model's finish reason, in OpenAI's words.
+        reply.Metadata = new Dictionary<string, object?>
+        {
+            [LlmReply.FinishReasonKey] = reply.Items.OfType<FunctionCallContent>().Any() ? "tool_calls" : "stop",
+        };
         return Task.FromResult<IReadOnlyList<ChatMessageContent>>([reply]);
     }
 

@@ -38,6 +38,7 @@ public sealed partial class AgentRunner(
     private readonly string _provider = llmOptions.Value.EffectiveProvider;
     private readonly int _attempts = llmOptions.Value.MaxRetries + 1;
     private readonly TimeSpan _attemptTimeout = llmOptions.Value.EffectiveAttemptTimeout;
+    private readonly int _maxOutputTokens = llmOptions.Value.MaxOutputTokens;
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -65,6 +66,10 @@ public sealed partial class AgentRunner(
             status = run.Executions.All(e => e.Succeeded) ? RunStatus.Success : RunStatus.ToolError;
         }
         catch (RunLimitException ex)
+        {
+            (status, error) = (RunStatus.Error, ex.Message);
+        }
+        catch (LlmRefusedException ex)
         {
             (status, error) = (RunStatus.Error, ex.Message);
         }
@@ -108,6 +113,8 @@ public sealed partial class AgentRunner(
         var settings = new PromptExecutionSettings
         {
             ModelId = _model,
+            // Read by both connectors: OpenAI's as its output-token limit, the IChatClient adapter as ChatOptions.MaxOutputTokens.
+            ExtensionData = new Dictionary<string, object> { ["max_tokens"] = _maxOutputTokens },
             // Never autoInvoke: every call must pass the executor's allowlist, policy, schema, timeout and audit.
             FunctionChoiceBehavior = FunctionChoiceBehavior.Auto(catalog.Functions, autoInvoke: false),
         };
@@ -116,25 +123,70 @@ public sealed partial class AgentRunner(
         for (var step = 1; step <= _limits.MaxSteps; step++)
         {
             var (reply, latency) = await AskAsync(history, settings, kernel, cancellationToken);
+            var facts = LlmReply.Read(reply, _model);
             var calls = FunctionCallContent.GetFunctionCalls(reply).ToList();
-            var decisionId = await RecordDecisionAsync(run, step, reply, calls, latency);
+            var decisionId = await RecordDecisionAsync(run, step, reply, facts, calls, latency);
+            EnsureUsable(facts);
             if (calls.Count == 0)
             {
                 return string.IsNullOrWhiteSpace(reply.Content) ? "The model finished without a text answer." : reply.Content.Trim();
             }
 
-            // The assistant message carrying the calls goes into the history before their results.
+            // The assistant message carrying the calls goes into the history before their results, and all results of
+            // one turn travel in one message (Anthropic wants them in one user turn; OpenAI's connector splits them).
             history.Add(reply);
+            var results = new ChatMessageContent(AuthorRole.Tool, content: null);
             foreach (var call in calls)
             {
                 var result = await ExecuteAsync(run, decisionId, call, cancellationToken);
-                history.Add(new FunctionResultContent(call, ResultForModel(result)).ToChatMessage());
+                results.Items.Add(new FunctionResultContent(call, ResultForModel(result)));
             }
+            history.Add(results);
         }
         throw new RunLimitException($"Step limit reached: the model did not finish within {_limits.MaxSteps} steps (MAX_STEPS).");
     }
 
+    /// <summary>A cut-off or refused answer is recorded as it came, then ends the run: nothing partial is executed or reported as done.</summary>
+    private void EnsureUsable(LlmReply facts)
+    {
+        switch (facts.Outcome)
+        {
+            case LlmOutcome.Truncated:
+                throw new RunLimitException(
+                    $"Output limit: the model's answer was cut off at {_maxOutputTokens} tokens (LLM_MAX_TOKENS; finish reason '{facts.FinishReason}'). " +
+                    "Raise LLM_MAX_TOKENS or ask for less.");
+            case LlmOutcome.Refused:
+                throw new LlmRefusedException(facts.Refusal is null
+                    ? $"The model refused to answer (finish reason '{facts.FinishReason}')."
+                    : $"The model refused to answer (finish reason '{facts.FinishReason ?? "stop"}'): {facts.Refusal}");
+        }
+    }
+
+    /// <summary>Asks once; a Groq <c>tool_use_failed</c> (a generation that produced no valid tool call) is asked once more.</summary>
     private async Task<(ChatMessageContent Reply, long LatencyMs)> AskAsync(
+        ChatHistory history, PromptExecutionSettings settings, Kernel kernel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AskOnceAsync(history, settings, kernel, cancellationToken);
+        }
+        catch (LlmCallException ex) when (LlmError.From(ex.InnerException!).IsToolUseFailed)
+        {
+            LogToolUseFailedRetry(logger);
+        }
+        try
+        {
+            return await AskOnceAsync(history, settings, kernel, cancellationToken);
+        }
+        catch (LlmCallException ex) when (LlmError.From(ex.InnerException!) is { IsToolUseFailed: true } error)
+        {
+            throw new LlmCallException(
+                $"LLM request failed: the {_provider} provider could not produce a valid tool call twice ({LlmError.ToolUseFailedCode}): {error.ProviderMessage}.",
+                ex.InnerException!);
+        }
+    }
+
+    private async Task<(ChatMessageContent Reply, long LatencyMs)> AskOnceAsync(
         ChatHistory history, PromptExecutionSettings settings, Kernel kernel, CancellationToken cancellationToken)
     {
         using var callDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -161,7 +213,7 @@ public sealed partial class AgentRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new LlmCallException($"LLM request failed: {LlmFailureMessages.Describe(ex, _provider, _attempts)}", ex);
+            throw new LlmCallException($"LLM request failed: {LlmFailureMessages.Describe(ex, _provider, _attempts, _model)}", ex);
         }
     }
 
@@ -178,7 +230,7 @@ public sealed partial class AgentRunner(
         return false;
     }
 
-    private async Task<long> RecordDecisionAsync(RunContext run, int step, ChatMessageContent reply, List<FunctionCallContent> calls, long latencyMs)
+    private async Task<long> RecordDecisionAsync(RunContext run, int step, ChatMessageContent reply, LlmReply facts, List<FunctionCallContent> calls, long latencyMs)
     {
         var selected = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
         {
@@ -186,27 +238,30 @@ public sealed partial class AgentRunner(
             ["name"] = ToolArguments.ToolName(c),
             ["arguments"] = ArgumentsToJson(c),
         }).ToArray());
-        var (inputTokens, outputTokens) = TokenUsage.From(reply);
+        // A refusal with no text of its own (OpenAI's refusal field) is kept as the decision's reasoning.
+        var reasoning = string.IsNullOrWhiteSpace(reply.Content) ? facts.Refusal : reply.Content;
         var decisionId = await audit.RecordDecisionAsync(new DecisionRecord
         {
             RequestId = run.Request.RunId,
             Step = step,
-            Reasoning = string.IsNullOrWhiteSpace(reply.Content) ? null : reply.Content,
+            Reasoning = reasoning,
             SelectedTools = selected.ToJsonString(JsonDefaults.Compact),
-            Model = reply.ModelId ?? _model,
-            InputTokens = inputTokens,
-            OutputTokens = outputTokens,
+            Model = facts.Model,
+            FinishReason = facts.FinishReason,
+            InputTokens = facts.InputTokens,
+            OutputTokens = facts.OutputTokens,
             LatencyMs = latencyMs,
             CreatedAt = clock.GetUtcNow(),
         });
         run.Publish(RunEventTypes.Decision, new JsonObject
         {
             ["step"] = step,
-            ["reasoning"] = reply.Content,
+            ["reasoning"] = reasoning,
             ["tools"] = selected.DeepClone(),
-            ["model"] = reply.ModelId ?? _model,
-            ["input_tokens"] = inputTokens,
-            ["output_tokens"] = outputTokens,
+            ["model"] = facts.Model,
+            ["finish_reason"] = facts.FinishReason,
+            ["input_tokens"] = facts.InputTokens,
+            ["output_tokens"] = facts.OutputTokens,
             ["latency_ms"] = latencyMs,
         });
         return decisionId;
@@ -283,6 +338,9 @@ public sealed partial class AgentRunner(
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "LLM request failed")]
     private static partial void LogLlmFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "The provider reported tool_use_failed; asking once more")]
+    private static partial void LogToolUseFailedRetry(ILogger logger);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Run failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);

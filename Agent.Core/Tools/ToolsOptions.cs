@@ -11,6 +11,18 @@ public sealed class ToolsOptions
     /// <summary>Bytes one <c>write_file</c> call may leave in a file (appends included).</summary>
     public long MaxWriteSize { get; set; } = 1_048_576;
 
+    /// <summary>
+    /// Whether the file tools may read or write a regular file that has more than one name (hard link). Off: the
+    /// other name may be outside the workspace, so reading or appending would reach a file the agent was never given.
+    /// </summary>
+    public bool AllowHardLinks { get; set; }
+
+    /// <summary>Bytes all regular files in the workspace may take together; <c>write_file</c> refuses a write that would exceed it.</summary>
+    public long WorkspaceQuotaBytes { get; set; } = 104_857_600;
+
+    /// <summary>Entries (files, directories, links) the workspace may hold; <c>write_file</c> refuses to create more.</summary>
+    public int WorkspaceQuotaFiles { get; set; } = 10_000;
+
     /// <summary>Matches (or files) <c>search_files</c> returns at most.</summary>
     public int SearchMaxResults { get; set; } = 100;
 

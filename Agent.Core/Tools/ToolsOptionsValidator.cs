@@ -13,6 +13,8 @@ public sealed partial class ToolsOptionsValidator : IValidateOptions<ToolsOption
 
         failures.Require(options.MaxReadSize is >= 1024 and <= 104_857_600, nameof(options.MaxReadSize), "must be between 1024 and 104857600 bytes.");
         failures.Require(options.MaxWriteSize is >= 1 and <= 104_857_600, nameof(options.MaxWriteSize), "must be between 1 and 104857600 bytes.");
+        failures.Require(options.WorkspaceQuotaBytes is >= 1024 and <= 1_099_511_627_776, nameof(options.WorkspaceQuotaBytes), "must be between 1024 and 1099511627776 bytes.");
+        failures.Require(options.WorkspaceQuotaFiles is >= 1 and <= 10_000_000, nameof(options.WorkspaceQuotaFiles), "must be between 1 and 10000000.");
         failures.Require(options.SearchMaxResults is >= 1 and <= 10_000, nameof(options.SearchMaxResults), "must be between 1 and 10000.");
         failures.Require(options.SearchMaxFiles is >= 1 and <= 1_000_000, nameof(options.SearchMaxFiles), "must be between 1 and 1000000.");
         failures.Require(options.SearchMaxFileSize is >= 1024 and <= 104_857_600, nameof(options.SearchMaxFileSize), "must be between 1024 and 104857600 bytes.");

@@ -1,15 +1,19 @@
 using System.Text.RegularExpressions;
 using Agent.Core.Configuration;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
+using static Agent.Core.Workspace.LinuxCalls;
 
 namespace Agent.Core.Workspace;
 
 /// <summary>
 /// The one directory tools may touch. Every path a tool receives goes through <see cref="Resolve"/>, which accepts
-/// only relative paths and returns the real location (every symbolic link resolved) after checking it stays inside.
-/// Tools then use only that real path, so what is checked is what is opened.
+/// only relative paths and returns the real location (links inside the workspace expanded) after checking it stays
+/// inside. Tools then reach that location only through a handle on the root opened once at start: openat2 with
+/// RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS (or a walk of O_NOFOLLOW opens), so a link that appears after the check,
+/// or a directory swapped for one, makes the open fail instead of leading outside.
 /// </summary>
-public sealed partial class WorkspaceRoot
+public sealed partial class WorkspaceRoot : IDisposable
 {
     /// <summary>As in Linux (ELOOP): more links than this in one path is a loop.</summary>
     public const int MaxLinkFollows = 40;
@@ -19,10 +23,114 @@ public sealed partial class WorkspaceRoot
         var configured = Path.GetFullPath(options.Value.WorkspaceRoot);
         Directory.CreateDirectory(configured);
         // The root itself may be reached through a symlink (e.g. /tmp on macOS); compare against its real location.
-        FullPath = Path.TrimEndingDirectorySeparator(RealPath(configured));
+        FullPath = Path.TrimEndingDirectorySeparator(PathLayout.RealPath(configured));
+        if (OperatingSystem.IsLinux())
+        {
+            var fd = Openat(AtFdCwd, FullPath, ORdOnly | ODirectory | OCloExec, 0);
+            _root = fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw new IOException($"Cannot open the workspace (errno {LastError}).");
+        }
     }
 
+    private readonly SafeFileHandle? _root;
+
     public string FullPath { get; }
+
+    /// <summary>Whether directories are opened with one openat2 call; cleared when the kernel lacks it (ENOSYS), and by tests of the fallback walk.</summary>
+    internal bool UseOpenat2 { get; set; } = true;
+
+    public void Dispose() => _root?.Dispose();
+
+    /// <summary>
+    /// Opens a directory given by a path <see cref="Resolve"/> produced, relative to the root ('.' is the root).
+    /// No link is followed on the way; <see cref="DirectoryNotFoundException"/> when a component is missing or not a directory.
+    /// </summary>
+    public WorkspaceDirectory OpenDirectory(string relative)
+    {
+        var root = _root ?? throw new PlatformNotSupportedException("The file tools need Linux (openat, statx).");
+        var rootFd = (int)root.DangerousGetHandle();
+        if (relative is "." or "")
+        {
+            return Adopt(Openat(rootFd, ".", ORdOnly | ODirectory | OCloExec, 0), ".");
+        }
+        if (UseOpenat2)
+        {
+            var fd = Openat2(rootFd, relative, ORdOnly | ODirectory | OCloExec, ResolveBeneath | ResolveNoSymlinks | ResolveNoMagicLinks);
+            if (fd >= 0)
+            {
+                return new WorkspaceDirectory(new SafeFileHandle(fd, ownsHandle: true), relative);
+            }
+            var errno = LastError;
+            if (errno != ENOSYS)
+            {
+                throw errno is ENOENT or ENOTDIR
+                    ? new DirectoryNotFoundException($"Directory '{relative}' does not exist.")
+                    : WorkspaceDirectory.OpenFailure(errno, relative);
+            }
+            UseOpenat2 = false;
+        }
+        return WalkTo(relative);
+    }
+
+    /// <summary>Opens the directory holding the last component of a resolved path and returns that component's name.</summary>
+    public WorkspaceDirectory OpenParent(string relative, out string name)
+    {
+        var slash = relative.LastIndexOf('/');
+        name = relative[(slash + 1)..];
+        return OpenDirectory(slash < 0 ? "." : relative[..slash]);
+    }
+
+    /// <summary>Kind, size and link count of the entry at a resolved path, through the root handle.</summary>
+    public EntryInfo Stat(string relative)
+    {
+        if (relative is "." or "")
+        {
+            using var root = OpenDirectory(".");
+            return new EntryInfo(FileKind.Directory, 0, 1);
+        }
+        try
+        {
+            using var parent = OpenParent(relative, out var name);
+            return parent.Stat(name);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return EntryInfo.Missing;
+        }
+    }
+
+    /// <summary>The fallback without openat2: one O_NOFOLLOW | O_DIRECTORY open per component, each relative to the last.</summary>
+    private WorkspaceDirectory WalkTo(string relative)
+    {
+        var current = OpenDirectory(".");
+        try
+        {
+            foreach (var part in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kind = current.Stat(part).Kind;
+                if (kind == FileKind.SymbolicLink)
+                {
+                    throw WorkspaceDirectory.LinkAppeared(current.RelativeOf(part));
+                }
+                if (kind != FileKind.Directory)
+                {
+                    throw new DirectoryNotFoundException($"Directory '{relative}' does not exist.");
+                }
+                var next = current.OpenDirectory(part);
+                current.Dispose();
+                current = next;
+            }
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+    }
+
+    private static WorkspaceDirectory Adopt(int fd, string relative) => fd >= 0
+        ? new WorkspaceDirectory(new SafeFileHandle(fd, ownsHandle: true), relative)
+        : throw new IOException($"Cannot open the workspace (errno {LastError}).");
 
     /// <summary>
     /// Maps a workspace-relative path to its real absolute location inside the root, or throws
@@ -67,20 +175,28 @@ public sealed partial class WorkspaceRoot
     public static (FileKind Kind, long Size) Probe(string fullPath) => NativeFiles.Probe(fullPath);
 
     /// <summary>
-    /// Opens a workspace file for reading. Throws <see cref="WorkspaceAccessException"/> for escapes,
+    /// Opens a workspace file for reading. Throws <see cref="WorkspaceAccessException"/> for escapes, links that
+    /// appeared after the check and (unless <paramref name="allowHardLinks"/>) hard-linked files,
     /// <see cref="FileNotFoundException"/> when missing and <see cref="NotRegularFileException"/> for
     /// directories, FIFOs, devices and sockets, which are never opened.
     /// </summary>
-    public FileStream OpenRead(string relativePath, out string fullPath, out long size)
+    public FileStream OpenRead(string relativePath, bool allowHardLinks, out string fullPath, out long size)
     {
         fullPath = Resolve(relativePath);
-        var (kind, _) = Probe(fullPath);
-        return kind switch
+        var relative = Relative(fullPath);
+        if (relative == ".")
         {
-            FileKind.Missing => throw new FileNotFoundException("File not found.", fullPath),
-            FileKind.Regular => NativeFiles.OpenRegularForRead(fullPath, out size),
-            _ => throw new NotRegularFileException(kind),
-        };
+            throw new NotRegularFileException(FileKind.Directory);
+        }
+        try
+        {
+            using var parent = OpenParent(relative, out var name);
+            return parent.OpenRead(name, allowHardLinks, out size);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException("File not found.", relative);
+        }
     }
 
     public bool IsInside(string fullPath) =>
@@ -143,23 +259,6 @@ public sealed partial class WorkspaceRoot
 
     private static IEnumerable<string> Components(string path) =>
         path.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-
-    /// <summary>Resolves links in every existing component of an absolute path (used once, for the root).</summary>
-    private static string RealPath(string fullPath)
-    {
-        var root = Path.GetPathRoot(fullPath)!;
-        var current = root;
-        foreach (var part in fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            current = Path.Combine(current, part);
-            var info = new FileInfo(current);
-            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
-            {
-                current = RealPath(target.FullName);
-            }
-        }
-        return current;
-    }
 
     [GeneratedRegex("%[0-9a-fA-F]{2}")]
     private static partial Regex PercentEncoding();

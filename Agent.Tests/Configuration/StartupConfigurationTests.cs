@@ -46,8 +46,8 @@ public sealed class StartupConfigurationTests
         client.DefaultRequestHeaders.Add("X-API-Key", key);
         var response = await client.PostAsJsonAsync("/agent/run", new { input = "List the files in the workspace" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(Directory.Exists(Path.Combine(directory.Path, "workspace")));
-        Assert.True(File.Exists(Path.Combine(directory.Path, "data", "agent.db")));
+        Assert.True(Directory.Exists(Path.Combine(directory.Path, ".xdg-data", "autonomous-agent", "workspace")));
+        Assert.True(File.Exists(Path.Combine(directory.Path, ".xdg-data", "autonomous-agent", "data", "agent.db")));
         Assert.DoesNotContain(key, server.Stdout + server.Stderr);
         Assert.DoesNotContain("Generated API key", server.Stdout);
     }

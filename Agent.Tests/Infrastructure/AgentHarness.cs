@@ -78,6 +78,18 @@ public sealed class AgentHarness : IAsyncDisposable
         ["Llm:MaxRetries"] = "2",
     };
 
+    /// <summary>Settings for <paramref name="provider"/> (anthropic, openai, groq, ollama) pointed at its fake through LLM_BASE_URL.</summary>
+    public static Dictionary<string, string?> ProviderSettings(string provider, FakeOpenAiServer server) => new()
+    {
+        ["Llm:Provider"] = provider,
+        ["Llm:BaseUrl"] = server.BaseUrl,
+        ["Llm:Model"] = FakeOpenAiServer.ModelName,
+        ["Llm:ApiKey"] = provider == "ollama" ? null : "sk-test-key",
+        ["Llm:MaxOutputTokens"] = "512",
+        ["Llm:RetryDelayMs"] = "10",
+        ["Llm:MaxRetries"] = "2",
+    };
+
     public Task<RunResult> RunAsync(string input, CancellationToken cancellationToken = default) =>
         Runner.RunAsync(new RunRequest(input, "api", "tests", "127.0.0.1"), cancellationToken);
 

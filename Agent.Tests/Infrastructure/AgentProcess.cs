@@ -36,11 +36,19 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the server with exactly the given environment on top of a scrubbed copy of this one.</summary>
-    public static AgentProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    /// <summary>
+    /// Starts the server with exactly the given environment on top of a scrubbed copy of this one. Unless the test
+    /// sets XDG_DATA_HOME, the default data directory is <c>.xdg-data</c> in the working directory, never the real home.
+    /// </summary>
+    public static AgentProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        StartAssembly(ServerAssembly, workingDirectory, environment, arguments);
+
+    /// <summary>As <see cref="Start"/>, for a server built elsewhere (e.g. from a copy of the sources).</summary>
+    public static AgentProcess StartAssembly(string assembly, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ServerAssembly);
+        start.Environment["XDG_DATA_HOME"] = Path.Combine(workingDirectory, ".xdg-data");
+        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,37 +12,52 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Tests.Infrastructure;
 
 /// <summary>
-/// A minimal OpenAI-compatible chat-completions server on 127.0.0.1, speaking the real wire format.
-/// Each test scripts its replies in order; when the script runs out, <see cref="WhenScriptEnds"/> answers.
-/// Every request is recorded with its path, headers and JSON body.
+/// A fake LLM provider on 127.0.0.1 speaking one real wire format (<see cref="FakeWire"/>): OpenAI chat completions by
+/// default, or Groq's, Ollama's, or Anthropic's native Messages API. It rejects what the real API rejects, with the real
+/// error bodies (see <see cref="Rejections"/>). Each test scripts its replies in order; when the script runs out,
+/// <see cref="WhenScriptEnds"/> answers. Every request is recorded with its path, headers and JSON body.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     public const string ModelName = "fake-model";
 
     private readonly WebApplication _app;
+    private readonly IFakeWire _wire;
     private readonly ConcurrentQueue<FakeReply> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
-    private int _callIds;
+    private readonly ConcurrentQueue<FakeRejection> _rejections = new();
 
     private FakeReply _whenScriptEnds = FakeReply.Status(599, "the fake server's script ran out");
 
-    private FakeOpenAiServer(WebApplication app) => _app = app;
+    private FakeOpenAiServer(WebApplication app, FakeWire wire)
+    {
+        _app = app;
+        Wire = wire;
+        _wire = wire == FakeWire.Anthropic ? new AnthropicMessagesWire() : new ChatCompletionsWire(wire);
+    }
+
+    public FakeWire Wire { get; }
 
     /// <summary>The root URL; <c>/v1</c> is what a client uses as its base URL.</summary>
     public string RootUrl { get; private set; } = "";
 
     public string BaseUrl => RootUrl + "/v1";
 
+    /// <summary>The model named in answers; by default the one requested. Real providers answer with a dated snapshot.</summary>
+    public string? AnsweredModel { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public static async Task<FakeOpenAiServer> StartAsync()
+    /// <summary>Requests refused for breaking the wire format's rules; a correct client causes none.</summary>
+    public IReadOnlyList<FakeRejection> Rejections => _rejections.ToArray();
+
+    public static async Task<FakeOpenAiServer> StartAsync(FakeWire wire = FakeWire.OpenAi)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new FakeOpenAiServer(app);
+        var server = new FakeOpenAiServer(app, wire);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         server.RootUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -67,17 +83,34 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
-        if (!HttpMethods.IsPost(context.Request.Method) || path is not ("/v1/chat/completions" or "/chat/completions"))
+        if (!HttpMethods.IsPost(context.Request.Method) || !_wire.Handles(path))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsJsonAsync(Error("not_found", $"No route for {context.Request.Method} {path}"));
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["message"] = $"No route for {context.Request.Method} {path}", ["type"] = "not_found" } });
             return;
         }
 
-        var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
-        _requests.Enqueue(new RecordedRequest(path, context.Request.Headers.Authorization.ToString(), body));
-        var reply = _script.TryDequeue(out var next) ? next : _whenScriptEnds;
+        JsonObject body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
+        }
+        catch (JsonException)
+        {
+            body = [];
+        }
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
+        _requests.Enqueue(new RecordedRequest(path, context.Request.Headers.Authorization.ToString(), body, headers));
 
+        if (_wire.Validate(headers, body) is { } rejection)
+        {
+            _rejections.Enqueue(rejection);
+            context.Response.StatusCode = rejection.StatusCode;
+            await context.Response.WriteAsJsonAsync(rejection.Body);
+            return;
+        }
+
+        var reply = _script.TryDequeue(out var next) ? next : _whenScriptEnds;
         if (reply.Delay > TimeSpan.Zero)
         {
             try
@@ -93,98 +126,21 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
             context.Response.Headers[name] = value;
         }
-        context.Response.StatusCode = reply.StatusCode;
-        if (reply.StatusCode != StatusCodes.Status200OK)
+        var requestedModel = body["model"]?.GetValue<string>() ?? ModelName;
+        if (reply.Error != FakeError.None)
         {
-            await context.Response.WriteAsJsonAsync(Error(reply.StatusCode == 429 ? "rate_limit_exceeded" : "server_error", reply.Content ?? "error"));
+            var (status, error) = _wire.RenderError(reply, requestedModel);
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(error);
             return;
         }
-        await context.Response.WriteAsJsonAsync(Completion(reply, body["model"]?.GetValue<string>() ?? ModelName));
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        await context.Response.WriteAsJsonAsync(_wire.RenderAnswer(reply, AnsweredModel ?? requestedModel));
     }
-
-    private JsonObject Completion(FakeReply reply, string model)
-    {
-        var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content, ["refusal"] = null };
-        if (reply.ToolCalls.Count > 0)
-        {
-            message["tool_calls"] = new JsonArray(reply.ToolCalls.Select(call => (JsonNode)new JsonObject
-            {
-                ["id"] = call.Id ?? $"call_{Interlocked.Increment(ref _callIds)}",
-                ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.Arguments },
-            }).ToArray());
-        }
-        return new JsonObject
-        {
-            ["id"] = $"chatcmpl-{Guid.NewGuid():N}",
-            ["object"] = "chat.completion",
-            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["model"] = model,
-            ["system_fingerprint"] = "fp_fake",
-            ["choices"] = new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["message"] = message,
-                ["logprobs"] = null,
-                ["finish_reason"] = reply.ToolCalls.Count > 0 ? "tool_calls" : "stop",
-            }),
-            ["usage"] = new JsonObject
-            {
-                ["prompt_tokens"] = reply.PromptTokens,
-                ["completion_tokens"] = reply.CompletionTokens,
-                ["total_tokens"] = reply.PromptTokens + reply.CompletionTokens,
-            },
-        };
-    }
-
-    private static JsonObject Error(string type, string message) => new()
-    {
-        ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = null },
-    };
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-}
-
-/// <summary>One scripted reply: an assistant message (text and/or tool calls) or an HTTP error, optionally late.</summary>
-public sealed record FakeReply
-{
-    public int StatusCode { get; init; } = 200;
-    public string? Content { get; init; }
-    public IReadOnlyList<FakeToolCall> ToolCalls { get; init; } = [];
-    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
-    public TimeSpan Delay { get; init; }
-    public int PromptTokens { get; init; } = 42;
-    public int CompletionTokens { get; init; } = 7;
-
-    public static FakeReply Text(string content) => new() { Content = content };
-
-    /// <summary>Tool calls as the model sends them: arguments are a JSON text (which may be malformed).</summary>
-    public static FakeReply Calls(params FakeToolCall[] calls) => new() { ToolCalls = calls };
-
-    public static FakeReply Call(string name, string arguments) => Calls(new FakeToolCall(name, arguments));
-
-    public static FakeReply Status(int statusCode, string message = "error") => new() { StatusCode = statusCode, Content = message };
-
-    public static FakeReply TooManyRequests(int retryAfterSeconds) =>
-        Status(429, "Rate limit reached") with { Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
-}
-
-public sealed record FakeToolCall(string Name, string Arguments, string? Id = null);
-
-/// <summary>What the client sent: path, Authorization header and the JSON body.</summary>
-public sealed record RecordedRequest(string Path, string Authorization, JsonObject Body)
-{
-    public JsonArray Tools => Body["tools"] as JsonArray ?? [];
-
-    public JsonArray Messages => Body["messages"] as JsonArray ?? [];
-
-    /// <summary>The tools offered, by name, with their parameter schemas.</summary>
-    public IReadOnlyDictionary<string, JsonObject> ToolSchemas => Tools
-        .Select(t => t?["function"] as JsonObject)
-        .Where(f => f is not null)
-        .ToDictionary(f => f!["name"]!.GetValue<string>(), f => f!["parameters"] as JsonObject ?? [], StringComparer.Ordinal);
 }

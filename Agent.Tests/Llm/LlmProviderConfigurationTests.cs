@@ -109,11 +109,10 @@ public sealed class LlmProviderConfigurationTests
     }
 
     [Theory]
-    [InlineData("anthropic", "claude-sonnet-4-20250514", "https://api.anthropic.com/v1/")]
-    [InlineData("groq", "llama-3.3-70b-versatile", "https://api.groq.com/openai/v1/")]
-    [InlineData("openai", "gpt-4o-mini", "https://api.openai.com/v1/")]
-    [InlineData("ollama", "llama3.1", "http://127.0.0.1:11434/v1/")]
-    public void Create_RemoteProvider_UsesItsDefaultModelAndEndpoint(string provider, string model, string endpoint)
+    [InlineData("groq", "openai/gpt-oss-120b", "https://api.groq.com/openai/v1/")]
+    [InlineData("openai", "gpt-5.4-mini", "https://api.openai.com/v1/")]
+    [InlineData("ollama", "qwen3", "http://127.0.0.1:11434/v1/")]
+    public void Create_OpenAiWireProvider_UsesItsDefaultModelAndEndpoint(string provider, string model, string endpoint)
     {
         using var services = BuildServices(new Dictionary<string, string?>
         {
@@ -125,6 +124,37 @@ public sealed class LlmProviderConfigurationTests
 
         Assert.Equal(model, chat.GetModelId());
         Assert.Equal(endpoint, chat.GetEndpoint());
+    }
+
+    [Fact]
+    public void Create_Anthropic_IsTheNativeSdkClientWithTheCurrentDefaultModel()
+    {
+        using var services = BuildServices(new Dictionary<string, string?> { ["Llm:Provider"] = "anthropic", ["Llm:ApiKey"] = "sk-ant-test" });
+
+        var chat = services.GetRequiredService<IChatCompletionService>();
+
+        Assert.IsNotType<OpenAIChatCompletionService>(chat);
+        Assert.Equal("claude-sonnet-4-6", services.GetRequiredService<IOptions<LlmOptions>>().Value.EffectiveModel);
+        Assert.Equal("claude-sonnet-4-6", chat.GetModelId());
+    }
+
+    [Theory]
+    [InlineData("https://api.anthropic.com", "https://api.anthropic.com")]
+    [InlineData("https://api.anthropic.com/v1/", "https://api.anthropic.com")]
+    [InlineData("http://127.0.0.1:9000/gateway/v1", "http://127.0.0.1:9000/gateway")]
+    public void AnthropicBaseUrl_GivenWithOrWithoutV1_IsTheRootTheSdkAppendsTo(string configured, string expected)
+    {
+        Assert.Equal(expected, ChatServiceFactory.AnthropicBaseUrl(configured));
+    }
+
+    [Theory]
+    [InlineData(15)]
+    [InlineData(128_001)]
+    public void Validate_MaxOutputTokensOutOfRange_FailsNamingLlmMaxTokens(int tokens)
+    {
+        var result = new LlmOptionsValidator().Validate(null, new LlmOptions { MaxOutputTokens = tokens });
+
+        Assert.Equal("LLM_MAX_TOKENS (Llm:MaxOutputTokens) must be between 16 and 128000 tokens.", Assert.Single(result.Failures!));
     }
 
     [Fact]

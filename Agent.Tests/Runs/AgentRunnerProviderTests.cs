@@ -73,6 +73,9 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal("/v1/chat/completions", request.Path);
         Assert.Equal(FakeOpenAiServer.ModelName, request.Body["model"]!.GetValue<string>());
         Assert.Equal("auto", request.Body["tool_choice"]!.GetValue<string>());
+        // An unknown OpenAI-compatible server gets the output limit in both the current and the legacy field.
+        Assert.Equal(4096, request.Body["max_completion_tokens"]!.GetValue<int>());
+        Assert.Equal(4096, request.Body["max_tokens"]!.GetValue<int>());
         var schemas = request.ToolSchemas;
         // Tools needing a blocked permission (network: http_get and the test tool; execute: run_command) are not offered at all.
         Assert.Equal(["health_check", "list_dir", "read_file", "search_files", "write_file"], schemas.Keys.Order(StringComparer.Ordinal));

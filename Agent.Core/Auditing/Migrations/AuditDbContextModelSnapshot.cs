@@ -95,6 +95,10 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FinishReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finish_reason");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -30,39 +30,59 @@ public sealed class ListDirTool(WorkspaceRoot workspace) : IAgentTool
     public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
     {
         var requested = input["path"]?.GetValue<string>() ?? ".";
-        var directory = workspace.Resolve(requested);
-        var (kind, _) = WorkspaceRoot.Probe(directory);
-        if (kind != FileKind.Directory)
-        {
-            throw new ToolException(kind switch
-            {
-                FileKind.Missing => $"Directory '{requested}' does not exist.",
-                FileKind.Regular => $"'{requested}' is a file, not a directory.",
-                _ => $"'{requested}' is not a directory ({kind.ToWire()}).",
-            });
-        }
+        using var directory = OpenDirectory(requested);
 
-        var names = Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).OfType<string>()
-            .Order(StringComparer.Ordinal).ToList();
+        // Every entry is inspected through the open directory, so a rename of the path meanwhile changes nothing.
+        var names = directory.ListNames().Order(StringComparer.Ordinal).ToList();
         var entries = new JsonArray();
         foreach (var name in names.Take(MaxEntries))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (entryKind, size) = WorkspaceRoot.Probe(Path.Combine(directory, name));
+            var entry = directory.Stat(name);
             entries.Add(new JsonObject
             {
                 ["name"] = name,
-                ["type"] = entryKind.ToWire(),
-                ["size"] = entryKind == FileKind.Regular ? size : null,
+                ["type"] = entry.Kind.ToWire(),
+                ["size"] = entry.Kind == FileKind.Regular ? entry.Size : null,
             });
         }
 
         return Task.FromResult<JsonNode?>(new JsonObject
         {
-            ["path"] = workspace.Relative(directory),
+            ["path"] = directory.RelativePath,
             ["entries"] = entries,
             ["count"] = names.Count,
             ["truncated"] = names.Count > MaxEntries,
         });
+    }
+
+    private WorkspaceDirectory OpenDirectory(string requested)
+    {
+        var relative = workspace.Relative(workspace.Resolve(requested));
+        if (relative == ".")
+        {
+            return workspace.OpenDirectory(".");
+        }
+        WorkspaceDirectory parent;
+        string name;
+        try
+        {
+            parent = workspace.OpenParent(relative, out name);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new ToolException($"Directory '{requested}' does not exist.");
+        }
+        using (parent)
+        {
+            var kind = parent.Stat(name).Kind;
+            return kind switch
+            {
+                FileKind.Directory => parent.OpenDirectory(name),
+                FileKind.Missing => throw new ToolException($"Directory '{requested}' does not exist."),
+                FileKind.Regular => throw new ToolException($"'{requested}' is a file, not a directory."),
+                _ => throw new ToolException($"'{requested}' is not a directory ({kind.ToWire()})."),
+            };
+        }
     }
 }

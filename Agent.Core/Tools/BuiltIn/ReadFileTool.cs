@@ -27,6 +27,7 @@ public sealed class ReadFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions>
         """);
 
     private readonly long _maxBytes = options.Value.MaxReadSize;
+    private readonly bool _allowHardLinks = options.Value.AllowHardLinks;
 
     public string Name => "read_file";
 
@@ -46,7 +47,7 @@ public sealed class ReadFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions>
         long size;
         try
         {
-            stream = workspace.OpenRead(requested, out fullPath, out size);
+            stream = workspace.OpenRead(requested, _allowHardLinks, out fullPath, out size);
         }
         catch (FileNotFoundException)
         {

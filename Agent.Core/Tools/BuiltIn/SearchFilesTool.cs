@@ -45,8 +45,8 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
         var pattern = input["pattern"]?.GetValue<string>();
         var query = input["query"]?.GetValue<string>();
         var requested = input["path"]?.GetValue<string>() ?? ".";
-        var start = workspace.Resolve(requested);
-        if (WorkspaceRoot.Probe(start).Kind != FileKind.Directory)
+        var start = workspace.Relative(workspace.Resolve(requested));
+        if (workspace.Stat(start).Kind != FileKind.Directory)
         {
             throw new ToolException($"Directory '{requested}' does not exist.");
         }
@@ -56,20 +56,24 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
         var truncated = false;
         var pending = new Stack<(string Path, int Depth)>();
         pending.Push((start, 0));
-        while (!truncated && pending.TryPop(out var directory))
+        while (!truncated && pending.TryPop(out var next))
         {
-            var names = Directory.EnumerateFileSystemEntries(directory.Path).Select(Path.GetFileName).OfType<string>()
-                .Order(StringComparer.Ordinal).ToList();
+            using var directory = TryOpen(next.Path);
+            if (directory is null)
+            {
+                continue;
+            }
             var subdirectories = new List<string>();
-            foreach (var name in names)
+            foreach (var name in directory.ListNames().Order(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var entry = Path.Combine(directory.Path, name);
-                var (kind, _) = WorkspaceRoot.Probe(entry);
-                var target = entry;
+                var entry = directory.Stat(name);
+                var kind = entry.Kind;
+                var relative = directory.RelativeOf(name);
+                string? linkTarget = null;
                 if (kind == FileKind.SymbolicLink)
                 {
-                    (kind, target) = FollowInside(entry);
+                    (kind, linkTarget) = FollowInside(relative);
                     if (kind == FileKind.Directory)
                     {
                         // Entering linked directories invites loops; the real directory is searched where it lives.
@@ -80,7 +84,7 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
                 switch (kind)
                 {
                     case FileKind.Directory:
-                        subdirectories.Add(entry);
+                        subdirectories.Add(relative);
                         continue;
                     case FileKind.Regular:
                         break;
@@ -100,21 +104,24 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
                     truncated = true;
                     break;
                 }
-                await search.AddAsync(workspace.Relative(entry), target, _options.SearchMaxFileSize, cancellationToken);
+                // Read through the open directory, or through the root handle for a link's target inside the workspace.
+                await search.AddAsync(relative, () => linkTarget is null
+                    ? directory.OpenRead(name, _options.AllowHardLinks, out _)
+                    : workspace.OpenRead(linkTarget, _options.AllowHardLinks, out _, out _), _options.SearchMaxFileSize, cancellationToken);
             }
-            if (directory.Depth < MaxDepth)
+            if (next.Depth < MaxDepth)
             {
                 // Pushed in reverse so that directories are searched in ordinal order, depth first.
                 foreach (var subdirectory in Enumerable.Reverse(subdirectories))
                 {
-                    pending.Push((subdirectory, directory.Depth + 1));
+                    pending.Push((subdirectory, next.Depth + 1));
                 }
             }
         }
 
         var result = new JsonObject
         {
-            ["path"] = workspace.Relative(start),
+            ["path"] = start,
             ["pattern"] = pattern,
             ["query"] = query,
         };
@@ -134,17 +141,30 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
         return result;
     }
 
-    /// <summary>The kind and real path of a link's target when it stays inside the workspace; <c>Missing</c> otherwise.</summary>
-    private (FileKind Kind, string Target) FollowInside(string link)
+    /// <summary>The kind and workspace-relative real path of a link's target when it stays inside the workspace; <c>Missing</c> otherwise.</summary>
+    private (FileKind Kind, string? Target) FollowInside(string link)
     {
         try
         {
-            var target = workspace.Resolve(workspace.Relative(link));
-            return (WorkspaceRoot.Probe(target).Kind, target);
+            var target = workspace.Relative(workspace.Resolve(link));
+            return (workspace.Stat(target).Kind, target);
         }
         catch (WorkspaceAccessException)
         {
-            return (FileKind.Missing, link);
+            return (FileKind.Missing, null);
+        }
+    }
+
+    /// <summary>A directory listed a moment ago may be gone or swapped for a link by now; it is then skipped.</summary>
+    private WorkspaceDirectory? TryOpen(string relative)
+    {
+        try
+        {
+            return workspace.OpenDirectory(relative);
+        }
+        catch (Exception ex) when (ex is IOException or WorkspaceAccessException)
+        {
+            return null;
         }
     }
 
@@ -162,7 +182,7 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
 
         public bool Full => (query is null ? Files.Count : Matches.Count) >= maxResults;
 
-        public async Task AddAsync(string relative, string fullPath, long maxBytes, CancellationToken cancellationToken)
+        public async Task AddAsync(string relative, Func<FileStream> open, long maxBytes, CancellationToken cancellationToken)
         {
             if (query is null)
             {
@@ -173,7 +193,7 @@ public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptio
             byte[] bytes;
             try
             {
-                await using var stream = NativeFiles.OpenRegularForRead(fullPath, out _);
+                await using var stream = open();
                 (bytes, _) = await ContentSniffer.ReadUpToAsync(stream, maxBytes, cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WorkspaceAccessException)

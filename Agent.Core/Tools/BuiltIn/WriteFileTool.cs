@@ -26,7 +26,7 @@ public sealed class WriteFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions
         }
         """);
 
-    private readonly long _maxBytes = options.Value.MaxWriteSize;
+    private readonly ToolsOptions _options = options.Value;
 
     public string Name => "write_file";
 
@@ -42,85 +42,156 @@ public sealed class WriteFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions
         var content = Encoding.UTF8.GetBytes(input["content"]!.GetValue<string>());
         var append = input["append"]?.GetValue<bool>() ?? false;
 
-        var target = workspace.Resolve(requested);
-        if (target == workspace.FullPath || requested.EndsWith('/'))
+        var relative = workspace.Relative(workspace.Resolve(requested));
+        if (relative == "." || requested.EndsWith('/'))
         {
             throw new ToolException($"'{requested}' is a directory.");
         }
-        var (kind, existingSize) = WorkspaceRoot.Probe(target);
-        if (kind is not (FileKind.Regular or FileKind.Missing))
-        {
-            throw FileErrors.NotRegular(requested, kind);
-        }
-        var finalSize = content.LongLength + (append ? existingSize : 0);
-        if (finalSize > _maxBytes)
-        {
-            throw new ToolException(
-                $"The file would be {finalSize} bytes; the limit is {_maxBytes} bytes (MAX_WRITE_SIZE). Nothing was written.");
-        }
+        var slash = relative.LastIndexOf('/');
+        var name = relative[(slash + 1)..];
+        var parentPath = slash < 0 ? "." : relative[..slash];
 
-        var directory = Path.GetDirectoryName(target)!;
-        CreateParents(directory, requested);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        // From here on the file is reached only through this directory handle: check, write and rename all happen in it.
+        // Missing directories are counted against the quota before any is created.
+        using (var parent = OpenParent(parentPath, requested, missing => CheckQuota(content.LongLength, missing + 1, cancellationToken)))
+        {
+            var existing = parent.Stat(name);
+            if (existing.Kind == FileKind.SymbolicLink)
+            {
+                throw WorkspaceDirectory.LinkAppeared(relative);
+            }
+            if (existing.Kind is not (FileKind.Regular or FileKind.Missing))
+            {
+                throw FileErrors.NotRegular(requested, existing.Kind);
+            }
+            if (existing.IsHardLinked && !_options.AllowHardLinks)
+            {
+                throw WorkspaceDirectory.HardLinked(relative, existing.Links);
+            }
+            var finalSize = content.LongLength + (append ? existing.Size : 0);
+            if (finalSize > _options.MaxWriteSize)
+            {
+                throw new ToolException(
+                    $"The file would be {finalSize} bytes; the limit is {_options.MaxWriteSize} bytes (MAX_WRITE_SIZE). Nothing was written.");
+            }
+            CheckQuota(finalSize - existing.Size, existing.Kind == FileKind.Missing ? 1 : 0, cancellationToken);
+
+            var size = await ReplaceAsync(parent, name, content, append && existing.Kind == FileKind.Regular, cancellationToken);
+            return new JsonObject
+            {
+                ["path"] = relative,
+                ["bytes_written"] = content.LongLength,
+                ["size"] = size,
+                ["created"] = existing.Kind == FileKind.Missing,
+                ["appended"] = append && existing.Kind == FileKind.Regular,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Writes the new content to a temporary file in the same directory, then renames it over the target
+    /// (renameat within one directory handle), so a reader never sees half a file and nothing is written elsewhere.
+    /// </summary>
+    private async Task<long> ReplaceAsync(WorkspaceDirectory parent, string name, byte[] content, bool append, CancellationToken cancellationToken)
+    {
+        var temporary = $".{name}.{Guid.NewGuid():N}.tmp";
+        var renamed = false;
         try
         {
-            // CreateNew is O_EXCL: it never follows or reuses whatever else sits at that name.
-            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            long size;
+            await using (var output = parent.CreateNew(temporary))
             {
-                if (append && kind == FileKind.Regular)
+                if (append)
                 {
-                    await using var existing = NativeFiles.OpenRegularForRead(target, out _);
+                    await using var existing = parent.OpenRead(name, _options.AllowHardLinks, out _);
                     await existing.CopyToAsync(output, cancellationToken);
                 }
                 await output.WriteAsync(content, cancellationToken);
                 await output.FlushAsync(cancellationToken);
                 output.Flush(flushToDisk: true);
+                size = output.Length;
             }
-            if (new FileInfo(temporary).Length > _maxBytes)
+            if (size > _options.MaxWriteSize)
             {
-                throw new ToolException($"The file grew beyond {_maxBytes} bytes (MAX_WRITE_SIZE) while appending. Nothing was written.");
+                throw new ToolException($"The file grew beyond {_options.MaxWriteSize} bytes (MAX_WRITE_SIZE) while appending. Nothing was written.");
             }
-            File.Move(temporary, target, overwrite: true);
+            parent.Rename(temporary, name);
+            renamed = true;
+            return size;
         }
         finally
         {
-            File.Delete(temporary);
+            if (!renamed)
+            {
+                parent.Delete(temporary);
+            }
         }
-
-        return new JsonObject
-        {
-            ["path"] = workspace.Relative(target),
-            ["bytes_written"] = content.LongLength,
-            ["size"] = new FileInfo(target).Length,
-            ["created"] = kind == FileKind.Missing,
-            ["appended"] = append && kind == FileKind.Regular,
-        };
     }
 
-    /// <summary>Creates missing directories one level at a time, re-checking that each is a real directory inside the workspace.</summary>
-    private void CreateParents(string directory, string requested)
+    /// <summary>Refuses, as <c>blocked</c>, a write that would take the workspace past either quota.</summary>
+    private void CheckQuota(long addedBytes, int addedEntries, CancellationToken cancellationToken)
     {
-        var missing = new Stack<string>();
-        for (var current = directory; ; current = Path.GetDirectoryName(current)!)
+        var usage = WorkspaceUsage.Measure(workspace, _options.WorkspaceQuotaBytes, _options.WorkspaceQuotaFiles, cancellationToken);
+        if (usage.Bytes + addedBytes > _options.WorkspaceQuotaBytes)
         {
-            if (!workspace.IsInside(current))
-            {
-                throw new WorkspaceAccessException($"Path '{requested}' escapes the workspace.");
-            }
-            var (kind, _) = WorkspaceRoot.Probe(current);
-            if (kind == FileKind.Directory)
-            {
-                break;
-            }
-            if (kind != FileKind.Missing)
-            {
-                throw new ToolException($"Cannot create '{requested}': '{workspace.Relative(current)}' is not a directory ({kind.ToWire()}).");
-            }
-            missing.Push(current);
+            throw new ToolBlockedException(
+                $"The workspace would hold {usage.Bytes + addedBytes} bytes; the quota is {_options.WorkspaceQuotaBytes} bytes (WORKSPACE_QUOTA_BYTES). Nothing was written.");
         }
-        while (missing.TryPop(out var create))
+        if (addedEntries > 0 && usage.Entries + addedEntries > _options.WorkspaceQuotaFiles)
         {
-            Directory.CreateDirectory(create);
+            throw new ToolBlockedException(
+                $"The workspace would hold {usage.Entries + addedEntries} entries; the quota is {_options.WorkspaceQuotaFiles} files (WORKSPACE_QUOTA_FILES). Nothing was written.");
+        }
+    }
+
+    /// <summary>
+    /// Opens the target's directory; when some of it is missing, walks from the root creating each missing level
+    /// with mkdirat and opening it with O_NOFOLLOW, so a link placed on the way is refused, not followed.
+    /// </summary>
+    private WorkspaceDirectory OpenParent(string parentPath, string requested, Action<int> beforeCreating)
+    {
+        try
+        {
+            return workspace.OpenDirectory(parentPath);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        var parts = parentPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var current = workspace.OpenDirectory(".");
+        var quotaChecked = false;
+        try
+        {
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var part = parts[i];
+                var kind = current.Stat(part).Kind;
+                if (kind == FileKind.Missing)
+                {
+                    if (!quotaChecked)
+                    {
+                        beforeCreating(parts.Length - i);
+                        quotaChecked = true;
+                    }
+                }
+                else if (kind == FileKind.SymbolicLink)
+                {
+                    throw WorkspaceDirectory.LinkAppeared(current.RelativeOf(part));
+                }
+                else if (kind != FileKind.Directory)
+                {
+                    throw new ToolException($"Cannot create '{requested}': '{current.RelativeOf(part)}' is not a directory ({kind.ToWire()}).");
+                }
+                var next = kind == FileKind.Missing ? current.CreateDirectory(part) : current.OpenDirectory(part);
+                current.Dispose();
+                current = next;
+            }
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
         }
     }
 }

@@ -57,6 +57,7 @@ public sealed partial class SystemStatus
                 ("MAX_STEPS", agent.MaxSteps.ToString(CultureInfo.InvariantCulture)),
                 ("RUN_TIMEOUT", $"{agent.RunTimeout} s"),
                 ("LLM_TIMEOUT", $"{llm.RequestTimeout} s"),
+                ("LLM_MAX_TOKENS", $"{llm.MaxOutputTokens} tokens"),
                 ("CORS_ORIGINS", agent.CorsOriginList.Count == 0 ? "none" : string.Join(", ", agent.CorsOriginList)),
             ]);
     }
