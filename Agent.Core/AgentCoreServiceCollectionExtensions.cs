@@ -20,6 +20,8 @@ public static class AgentCoreServiceCollectionExtensions
         services.AddOptions<LlmOptions>().Bind(configuration.GetSection(LlmOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddAgentTools(configuration);
@@ -39,5 +41,6 @@ public static class AgentCoreServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuditOptions>>().Value;
         _ = services.GetRequiredService<IOptions<PolicyOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
     }
 }

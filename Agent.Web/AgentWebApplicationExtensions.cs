@@ -8,17 +8,23 @@ namespace Agent.Web;
 
 public static class AgentWebApplicationExtensions
 {
-    /// <summary>Middleware order matters: errors first, then CORS, auth, rate limits; endpoints last.</summary>
+    /// <summary>
+    /// Middleware order matters: errors first, then CORS and the live-channel origin check, authentication, the limit on
+    /// unauthenticated callers (before anything answers them 401), the console-circuit guard, body limits, authorization.
+    /// Per-key run limits are endpoint filters on the routes that start runs.
+    /// </summary>
     public static WebApplication UseAgentPipeline(this WebApplication app)
     {
         app.UseApiErrorHandling();
         app.UseSecurityHeaders();
         app.UseCors();
+        app.UseLiveChannelOriginCheck();
         app.UseAuthentication();
+        app.UseUnauthenticatedRequestLimit();
+        app.UseConsoleCircuitGuard();
         // After authentication so that a rejected body is audited with the key's name.
         app.UseRequestBodyLimit();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

@@ -36,6 +36,7 @@ public static class AgentWebServiceCollectionExtensions
         services.AddSingleton<RunEventBroker>();
         services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         services.AddSingleton<RunManager>();
+        services.AddScoped<ConsoleRunStarter>();
         services.AddSignalR().AddJsonProtocol(o => Core.JsonDefaults.ApplyTo(o.PayloadSerializerOptions));
         services.AddHostedService<RunEventForwarder>();
 
@@ -43,6 +44,7 @@ public static class AgentWebServiceCollectionExtensions
         // SecurityHeaders sends X-Frame-Options: DENY for every response; antiforgery must not add a second value.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddConsoleSessionRevalidation();
         services.AddMudServices();
         return services;
     }

@@ -33,6 +33,11 @@ public sealed record AuditQuery
         {
             problems.Add("page: must be at least 1");
         }
+        else if ((long)(Page - 1) * Math.Max(PageSize, 1) > int.MaxValue)
+        {
+            // The row offset is an int; a page past it would wrap around to an earlier page.
+            problems.Add($"page: must be at most {(int.MaxValue / Math.Max(PageSize, 1)) + 1} for page_size {PageSize}");
+        }
         if (PageSize is < 1 or > MaxPageSize)
         {
             problems.Add($"page_size: must be between 1 and {MaxPageSize}");

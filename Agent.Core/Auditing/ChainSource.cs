@@ -7,14 +7,8 @@ namespace Agent.Core.Auditing;
 /// One kind of audit-chain entry: which table holds it, which columns its hash covers, and where its sequence number and
 /// hash live. A <c>requests</c> row holds two entries: the start (immutable columns) and the completion.
 /// </summary>
-internal sealed record ChainSource(string Kind, string Table, string KeyColumn, string SeqColumn, string HashColumn, string[] Columns)
+internal sealed record ChainSource(string Kind, string Table, string KeyColumn, string SeqColumn, string HashColumn, string[] Columns, string[]? OptionalColumns = null)
 {
-    /// <summary>
-    /// Columns added after rows already existed: left out of the canonical form while null, so a row written before the
-    /// column existed hashes to exactly the bytes it had then.
-    /// </summary>
-    public IReadOnlySet<string> AddedColumns { get; init; } = new HashSet<string>(StringComparer.Ordinal);
-
     public static readonly ChainSource Request = new("request", "requests", "id", "seq", "hash",
         ["id", "input", "source", "principal", "client_ip", "created_at"]);
 
@@ -22,16 +16,15 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         ["id", "status", "output", "error", "completed_at", "duration_ms"]);
 
     public static readonly ChainSource Decision = new("decision", "decisions", "id", "seq", "hash",
-        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at", "finish_reason"])
-    {
-        AddedColumns = new HashSet<string>(["finish_reason"], StringComparer.Ordinal),
-    };
+        ["id", "request_id", "step", "reasoning", "selected_tools", "model", "input_tokens", "output_tokens", "latency_ms", "created_at", "finish_reason"],
+        ["finish_reason"]);
 
     public static readonly ChainSource ToolExecution = new("tool_execution", "tool_executions", "id", "seq", "hash",
         ["id", "request_id", "decision_id", "tool_name", "input", "output", "status", "error", "duration_ms", "created_at"]);
 
     public static readonly ChainSource SecurityEvent = new("security_event", "security_events", "id", "seq", "hash",
-        ["id", "created_at", "client_ip", "method", "route", "status_code", "reason", "principal"]);
+        ["id", "created_at", "client_ip", "method", "route", "status_code", "reason", "principal", "count", "window_end"],
+        ["count", "window_end"]);
 
     public static readonly ChainSource Prune = new("prune", "audit_prunes", "id", "seq", "hash",
         ["id", "pruned_at", "cutoff", "first_kept_seq", "first_kept_prev_hash", "deleted_entries"]);
@@ -58,7 +51,8 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         var canonical = new CanonicalJson().Add("kind", source.Kind).Add("seq", row.GetInt64(0));
         for (var i = 0; i < source.Columns.Length; i++)
         {
-            if (row.IsDBNull(3 + i) && source.AddedColumns.Contains(source.Columns[i]))
+            // Columns added later are left out while null, so rows written before them hash exactly as they did.
+            if (row.IsDBNull(3 + i) && source.OptionalColumns?.Contains(source.Columns[i]) == true)
             {
                 continue;
             }

@@ -6,7 +6,10 @@ public interface ISecurityEventWriter
     void Record(SecurityEvent securityEvent);
 }
 
-/// <summary>A rejected call. <paramref name="Principal"/> is a key's name when the caller was authenticated; never a key value.</summary>
+/// <summary>
+/// A rejected call. <paramref name="Principal"/> is a key's name when the caller was authenticated; never a key value.
+/// An aggregated event stands for <paramref name="Count"/> identical rejections seen from <paramref name="At"/> to <paramref name="WindowEnd"/>.
+/// </summary>
 public sealed record SecurityEvent(
     DateTimeOffset At,
     int StatusCode,
@@ -14,4 +17,6 @@ public sealed record SecurityEvent(
     string Method,
     string Route,
     string? ClientIp,
-    string? Principal);
+    string? Principal,
+    long? Count = null,
+    DateTimeOffset? WindowEnd = null);

@@ -1,15 +1,19 @@
 using System.Threading.Channels;
+using Agent.Core.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Agent.Core.Auditing;
 
 /// <summary>
 /// Queues security events and appends them to the audit chain in batches. Rejections come from unauthenticated
-/// callers and can arrive as a flood, so the request never waits for a disk write and the queue is bounded: when it
-/// overflows, the count of lost events is itself recorded as an <see cref="SecurityEventReasons.EventsDropped"/> event.
+/// callers and can arrive as a flood, so the request never waits for a disk write, identical rejections are folded
+/// together (see <see cref="SecurityEventAggregator"/>) and the queue is bounded: when it overflows, the count of lost
+/// events is itself recorded as an <see cref="SecurityEventReasons.EventsDropped"/> event.
 /// </summary>
-public sealed partial class SecurityEventWriter(AuditChain chain, TimeProvider clock, ILogger<SecurityEventWriter> logger)
+public sealed partial class SecurityEventWriter(
+    AuditChain chain, TimeProvider clock, IOptions<LimitsOptions> limits, ILogger<SecurityEventWriter> logger)
     : BackgroundService, ISecurityEventWriter
 {
     public const int QueueCapacity = 10_000;
@@ -18,9 +22,19 @@ public sealed partial class SecurityEventWriter(AuditChain chain, TimeProvider c
 
     private readonly Channel<SecurityEvent> _queue = Channel.CreateBounded<SecurityEvent>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly SecurityEventAggregator _aggregator = new(
+        TimeSpan.FromSeconds(limits.Value.SecurityEventWindowSeconds), limits.Value.SecurityEventSources);
     private long _dropped;
 
     public void Record(SecurityEvent securityEvent)
+    {
+        if (_aggregator.Admit(securityEvent))
+        {
+            Enqueue(securityEvent);
+        }
+    }
+
+    private void Enqueue(SecurityEvent securityEvent)
     {
         if (!_queue.Writer.TryWrite(securityEvent))
         {
@@ -30,6 +44,7 @@ public sealed partial class SecurityEventWriter(AuditChain chain, TimeProvider c
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var flushing = FlushWindowsAsync(stoppingToken);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -39,11 +54,37 @@ public sealed partial class SecurityEventWriter(AuditChain chain, TimeProvider c
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: what is already queued is written below.
+            // Shutting down: what is already queued, and every open window, is written below.
+        }
+        await flushing;
+        foreach (var aggregate in _aggregator.Close(DateTimeOffset.MaxValue))
+        {
+            Enqueue(aggregate);
         }
         while (_queue.Reader.TryPeek(out _))
         {
             await WriteBatchAsync();
+        }
+    }
+
+    /// <summary>Closes windows as they end, so each becomes one aggregated row shortly after.</summary>
+    private async Task FlushWindowsAsync(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromMilliseconds(Math.Min(1000, limits.Value.SecurityEventWindowSeconds * 250));
+        using var timer = new PeriodicTimer(period, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var aggregate in _aggregator.Close(clock.GetUtcNow()))
+                {
+                    Enqueue(aggregate);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping; ExecuteAsync closes the remaining windows.
         }
     }
 
@@ -79,6 +120,8 @@ public sealed partial class SecurityEventWriter(AuditChain chain, TimeProvider c
                         Route = e.Route.Length > MaxRouteLength ? e.Route[..MaxRouteLength] : e.Route,
                         ClientIp = e.ClientIp,
                         Principal = e.Principal,
+                        Count = e.Count,
+                        WindowEnd = e.WindowEnd,
                     });
                 }
                 return batch.Count;

@@ -8,6 +8,12 @@ public sealed class AgentOptions
     /// <summary>API keys by name; the audit records the name, never the value. <c>AGENT_API_KEY</c> becomes <c>default</c>.</summary>
     public Dictionary<string, string> ApiKeys { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Role of each API key by name: <c>runner</c> (the default), <c>auditor</c> or <c>admin</c>. A key without an entry is a
+    /// runner, except when it is the only key (e.g. <c>AGENT_API_KEY</c> alone): then it is an admin.
+    /// </summary>
+    public Dictionary<string, string> KeyRoles { get; set; } = new(StringComparer.Ordinal);
+
     public string Host { get; set; } = "127.0.0.1";
 
     public int Port { get; set; } = 8000;

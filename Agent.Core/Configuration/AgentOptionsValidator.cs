@@ -35,6 +35,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         {
             failures.Require(keyValue.Length >= 16, $"ApiKeys:{keyName}", "must be at least 16 characters long.");
         }
+        foreach (var (keyName, role) in options.KeyRoles)
+        {
+            failures.Require(KeyRoleNames.IsValid(role), $"KeyRoles:{keyName}", $"is '{role}'; allowed roles are {string.Join(", ", KeyRoleNames.All)}.");
+            failures.Require(options.ApiKeys.ContainsKey(keyName), $"KeyRoles:{keyName}", $"names no key: set Agent:ApiKeys:{keyName} too.");
+        }
 
         return failures.Result;
     }

@@ -42,6 +42,12 @@ public static class ConfigurationKeys
         ["COMMAND_MAX_OUTPUT"] = "Tools:CommandMaxOutput",
         ["AUDIT_RETENTION_DAYS"] = "Audit:RetentionDays",
         ["AUDIT_SYNCHRONOUS"] = "Audit:Synchronous",
+        ["RATE_LIMIT_UNAUTHENTICATED"] = "Limits:UnauthenticatedPerMinute",
+        ["SECURITY_EVENT_WINDOW"] = "Limits:SecurityEventWindowSeconds",
+        ["MAX_SUBSCRIPTIONS_PER_CONNECTION"] = "Limits:SubscriptionsPerConnection",
+        ["MAX_BACKGROUND_RUNS_PER_KEY"] = "Limits:BackgroundRunsPerKey",
+        ["MAX_BACKGROUND_RUNS"] = "Limits:BackgroundRuns",
+        ["CONSOLE_REVALIDATE_SECONDS"] = "Console:RevalidateSeconds",
     };
 
     /// <summary>Names a configuration key the way the operator set it: <c>PORT (Agent:Port)</c>.</summary>

@@ -80,7 +80,7 @@ public sealed partial class AgentRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            (status, error) = (RunStatus.Error, "Run cancelled by the caller.");
+            (status, error) = (RunStatus.Error, request.Cancellation.By is { } by ? $"Run cancelled by {by}." : "Run cancelled by the caller.");
         }
         catch (OperationCanceledException) when (runDeadline.IsCancellationRequested)
         {

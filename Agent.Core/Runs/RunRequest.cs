@@ -5,4 +5,17 @@ public sealed record RunRequest(string Input, string Source, string? Principal, 
 {
     /// <summary>Set by callers that must know the id before the run starts (async runs).</summary>
     public string RunId { get; init; } = Guid.NewGuid().ToString();
+
+    /// <summary>Who cancelled the run, if anyone; the runner writes it into the run's error.</summary>
+    public RunCancellation Cancellation { get; init; } = new();
+}
+
+/// <summary>Names who stopped a run (a key's name, never a key); the first to cancel wins.</summary>
+public sealed class RunCancellation
+{
+    private string? _by;
+
+    public string? By => Volatile.Read(ref _by);
+
+    public void Record(string by) => Interlocked.CompareExchange(ref _by, by, null);
 }

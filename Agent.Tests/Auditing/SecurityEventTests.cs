@@ -103,17 +103,39 @@ public sealed class SecurityEventTests
     }
 
     [Fact]
-    public async Task SecurityEvents_SeveralRejections_AreChainedAndVerify()
+    public async Task SecurityEvents_RepeatedRejections_FoldIntoOneCountedRowThatVerifies()
     {
-        await using var app = new AgentApplication();
+        await using var app = new AgentApplication(new Dictionary<string, string?> { ["Limits:SecurityEventWindowSeconds"] = "1" });
         await app.RunAsync("List the files");
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => app.CreateClient().GetAsync("/audit/requests")));
 
-        Assert.Equal(20, (await app.WaitForRowsAsync(Events, 20)).Count);
+        // The first is written at once; the 19 repeats of the same source and reason become one row when the window closes.
+        var rows = await app.WaitForRowsAsync(Events, 2);
+        Assert.Equal(2, rows.Count);
+        Assert.Null(rows[0]["count"]);
+        Assert.Equal(19L, rows[1]["count"]);
+        Assert.All(rows, r => Assert.Equal("missing_api_key", r["reason"]));
+        Assert.True(string.CompareOrdinal((string)rows[1]["window_end"]!, (string)rows[1]["created_at"]!) >= 0);
         var result = await app.VerifyAsync();
         Assert.True(result.IsValid, result.Break?.ToString());
-        Assert.Equal(20 + 5, result.EntriesVerified);
+        Assert.Equal(2 + 5, result.EntriesVerified);
+    }
+
+    [Fact]
+    public async Task SecurityEvents_DifferentReasonsOrKeys_AreNotFoldedTogether()
+    {
+        await using var app = new AgentApplication(new Dictionary<string, string?> { ["Limits:SecurityEventWindowSeconds"] = "1" });
+        var wrong = app.CreateClient();
+        wrong.DefaultRequestHeaders.Add("X-API-Key", "wrong-key-0123456789abcdef");
+
+        await app.CreateClient().GetAsync("/audit/requests");
+        await wrong.GetAsync("/audit/requests");
+        await app.CreateAuthenticatedClient().PostAsync("/agent/run", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        var rows = await app.WaitForRowsAsync(Events, 3);
+        Assert.Equal(["missing_api_key", "invalid_api_key", "invalid_body"], rows.Select(r => (string)r["reason"]!));
+        Assert.All(rows, r => Assert.Null(r["count"]));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Tests.Infrastructure;
@@ -38,6 +39,9 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>A JSON settings file loaded on top, reloaded when it changes (as appsettings.json is), for live key changes.</summary>
+    public string? ReloadableSettingsFile { get; init; }
+
     /// <summary>Replaces services after the application registered its own (fake model, extra tools).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
@@ -51,6 +55,10 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (ReloadableSettingsFile is { } file)
+        {
+            builder.ConfigureAppConfiguration(configuration => configuration.AddJsonFile(file, optional: false, reloadOnChange: true));
         }
         if (ConfigureServices is { } configure)
         {

@@ -31,10 +31,14 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         Configuration = configuration;
         Services.AddLogging();
+        Services.AddSingleton<IConfiguration>(configuration);
         Services.AddAgentCore(configuration);
         Services.AddSingleton<RunEventBroker>();
         Services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         Services.AddSingleton<RunManager>();
+        Services.AddSingleton<Agent.Web.Api.RunRateLimiter>();
+        Services.AddScoped<Agent.Web.Security.ConsoleClient>();
+        Services.AddScoped<ConsoleRunStarter>();
     }
 
     protected IConfiguration Configuration { get; }

@@ -1,7 +1,7 @@
-using System.Security.Claims;
 using Agent.Core.Auditing;
 using Agent.Core.Runs;
 using Agent.Web.Runs;
+using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Agent.Web.Api;
@@ -15,30 +15,40 @@ public static class AgentEndpoints
         var agent = app.MapGroup("/agent")
             .WithTags("Agent")
             .WithStandardErrors()
-            .RequireAuthorization(ApiPolicies.ApiKey)
-            .RequireRateLimiting(ApiPolicies.AgentRuns);
+            .RequireAuthorization(ApiPolicies.StartRuns);
 
         agent.MapPost("/run", RunAsync)
             .WithName("RunAgent")
             .WithSummary("Run the agent on an instruction and wait for the result")
-            .Accepts<AgentRunRequest>("application/json");
+            .Accepts<AgentRunRequest>("application/json")
+            .RequireRunRateLimit();
         return app;
     }
 
     internal static async Task<Results<Ok<AgentRunResponse>, UnprocessableEntity<ErrorResponse>>> RunAsync(
         AgentRunRequest body, HttpContext http, RunManager runs, CancellationToken cancellationToken)
     {
-        var problems = body.Validate();
-        if (problems.Count > 0)
+        if (Reject(body, http) is { } invalid)
         {
-            http.RecordRejection(StatusCodes.Status422UnprocessableEntity, SecurityEventReasons.InvalidBody);
-            return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid request body", problems));
+            return invalid;
         }
         var result = await runs.RunAsync(CreateRunRequest(body, http), cancellationToken);
         return TypedResults.Ok(AgentRunResponse.From(result));
     }
 
-    /// <summary>The principal is the API key's name (or the console operator), never a key value.</summary>
+    /// <summary>The 422 for an invalid body, recorded in security_events; null when the body is valid. Every run route uses it.</summary>
+    internal static UnprocessableEntity<ErrorResponse>? Reject(AgentRunRequest body, HttpContext http)
+    {
+        var problems = body.Validate();
+        if (problems.Count == 0)
+        {
+            return null;
+        }
+        http.RecordRejection(StatusCodes.Status422UnprocessableEntity, SecurityEventReasons.InvalidBody);
+        return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid request body", problems));
+    }
+
+    /// <summary>The principal is the API key's name, never a key value.</summary>
     internal static RunRequest CreateRunRequest(AgentRunRequest body, HttpContext http, string source = Source) =>
-        new(body.Input!, source, http.User.FindFirstValue(ClaimTypes.Name), http.Connection.RemoteIpAddress?.ToString());
+        new(body.Input!, source, http.User.Name(), http.Connection.RemoteIpAddress?.ToString());
 }

@@ -1,11 +1,16 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Agent.Core.Auditing;
 using Agent.Web.Runs;
+using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Agent.Web.Api;
 
-/// <summary>Runs for long work: start and return at once, then poll, stream events, or cancel.</summary>
+/// <summary>
+/// Runs for long work: start and return at once, then poll, stream events, or cancel. A runner key sees only its own
+/// runs; another key's run answers 404 exactly like an unknown id, so run ids cannot be probed. Admin keys see all.
+/// </summary>
 public static class AsyncRunEndpoints
 {
     public static IEndpointRouteBuilder MapAsyncRunApi(this IEndpointRouteBuilder app)
@@ -13,46 +18,53 @@ public static class AsyncRunEndpoints
         var runs = app.MapGroup("/agent/runs")
             .WithTags("Async runs")
             .WithStandardErrors()
-            .RequireAuthorization(ApiPolicies.ApiKey);
+            .RequireAuthorization(ApiPolicies.LiveRuns);
 
         runs.MapPost("/", Start)
             .WithName("StartRun")
             .WithSummary("Start a run in the background")
-            .WithDescription("Returns 202 at once with the run's id and a Location to poll.")
+            .WithDescription("Returns 202 at once with the run's id and a Location to poll; 429 with Retry-After past the background-run bounds.")
             .Accepts<AgentRunRequest>("application/json")
-            .RequireRateLimiting(ApiPolicies.AgentRuns);
+            .RequireAuthorization(ApiPolicies.StartRuns)
+            .RequireRunRateLimit();
         runs.MapGet("/{id}", Get)
             .WithName("GetRun")
             .WithSummary("Status, steps so far and the final result of a run");
         runs.MapPost("/{id}/cancel", Cancel)
             .WithName("CancelRun")
-            .WithSummary("Cancel a running run");
+            .WithSummary("Cancel a running run; the audit records who cancelled");
         runs.MapGet("/{id}/events", Events)
             .WithName("StreamRunEvents")
             .WithSummary("The run's events as Server-Sent Events, from the start, ending when the run ends");
         return app;
     }
 
-    internal static Results<Accepted<AsyncRunAccepted>, UnprocessableEntity<ErrorResponse>> Start(AgentRunRequest body, HttpContext http, RunManager runs)
+    internal static Results<Accepted<AsyncRunAccepted>, UnprocessableEntity<ErrorResponse>, JsonHttpResult<ErrorResponse>> Start(
+        AgentRunRequest body, HttpContext http, RunManager runs)
     {
-        var problems = body.Validate();
-        if (problems.Count > 0)
+        if (AgentEndpoints.Reject(body, http) is { } invalid)
         {
-            return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid request body", problems));
+            return invalid;
         }
-        var run = runs.Start(AgentEndpoints.CreateRunRequest(body, http));
+        var start = runs.Start(AgentEndpoints.CreateRunRequest(body, http));
+        if (start.Run is not { } run)
+        {
+            http.RecordRejection(StatusCodes.Status429TooManyRequests, SecurityEventReasons.TooManyRuns);
+            http.Response.Headers.RetryAfter = RateLimiting.RetryAfterSeconds(RunManager.RunStart.RetryAfter);
+            return TypedResults.Json(new ErrorResponse(start.Refusal!), statusCode: StatusCodes.Status429TooManyRequests);
+        }
         var location = $"/agent/runs/{run.Id}";
         return TypedResults.Accepted(location, new AsyncRunAccepted(run.Id, run.Status, location, $"{location}/events", $"{location}/cancel"));
     }
 
-    internal static Results<Ok<AsyncRunStatus>, NotFound<ErrorResponse>> Get(string id, RunManager runs) =>
-        runs.Find(id) is { } run
+    internal static Results<Ok<AsyncRunStatus>, NotFound<ErrorResponse>> Get(string id, HttpContext http, RunManager runs) =>
+        Visible(id, http, runs) is { } run
             ? TypedResults.Ok(AsyncRunStatus.From(run))
             : TypedResults.NotFound(new ErrorResponse($"Run '{id}' is not active in this process; see /audit/requests/{id} for its record"));
 
-    internal static Results<Accepted<AsyncRunStatus>, Conflict<ErrorResponse>, NotFound<ErrorResponse>> Cancel(string id, RunManager runs)
+    internal static Results<Accepted<AsyncRunStatus>, Conflict<ErrorResponse>, NotFound<ErrorResponse>> Cancel(string id, HttpContext http, RunManager runs)
     {
-        if (runs.Find(id) is not { } run)
+        if (Visible(id, http, runs) is not { } run)
         {
             return TypedResults.NotFound(new ErrorResponse($"Run '{id}' is not active in this process"));
         }
@@ -60,14 +72,29 @@ public static class AsyncRunEndpoints
         {
             return TypedResults.Conflict(new ErrorResponse($"Run '{id}' already finished with status '{run.Status}'"));
         }
-        run.Cancel();
+        run.Cancel(http.User.Name()!);
         return TypedResults.Accepted($"/agent/runs/{id}", AsyncRunStatus.From(run));
     }
 
-    internal static Results<ServerSentEventsResult<RunEventResponse>, NotFound<ErrorResponse>> Events(string id, RunManager runs, CancellationToken cancellationToken) =>
-        runs.Find(id) is { } run
+    internal static Results<ServerSentEventsResult<RunEventResponse>, NotFound<ErrorResponse>> Events(string id, HttpContext http, RunManager runs, CancellationToken cancellationToken) =>
+        Visible(id, http, runs) is { } run
             ? TypedResults.ServerSentEvents(Stream(run, cancellationToken))
             : TypedResults.NotFound(new ErrorResponse($"Run '{id}' is not active in this process"));
+
+    /// <summary>The run if the caller may see it. Another key's run is refused as 404 (and recorded), like an unknown id.</summary>
+    private static TrackedRun? Visible(string id, HttpContext http, RunManager runs)
+    {
+        if (runs.Find(id) is not { } run)
+        {
+            return null;
+        }
+        if (http.User.MaySee(run.Owner))
+        {
+            return run;
+        }
+        http.RecordRejection(StatusCodes.Status404NotFound, SecurityEventReasons.NotOwner);
+        return null;
+    }
 
     private static async IAsyncEnumerable<SseItem<RunEventResponse>> Stream(TrackedRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,12 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Agent.Core.Auditing;
+using Agent.Core.Configuration;
+using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agent.Web.Api;
 
-/// <summary>The audit API: search runs, read one run in full, export, and verify the tamper-evident chain.</summary>
+/// <summary>
+/// The audit API: search runs, read one run in full, export, and verify the tamper-evident chain. Runner keys search and
+/// read only their own runs (asking for another principal is a 403; another key's run id is a 404, like an unknown id);
+/// auditor and admin keys read everything, and only they export and verify.
+/// </summary>
 public static class AuditEndpoints
 {
     public const string CsvContentType = "text/csv; charset=utf-8";
@@ -27,29 +33,49 @@ public static class AuditEndpoints
         audit.MapGet("/export", Export)
             .WithName("ExportAuditRuns")
             .WithSummary("Stream the matching runs as CSV (format=csv) or JSON Lines (format=jsonl)")
-            .Produces(StatusCodes.Status200OK, contentType: CsvContentType, additionalContentTypes: JsonLinesContentType);
+            .Produces(StatusCodes.Status200OK, contentType: CsvContentType, additionalContentTypes: JsonLinesContentType)
+            .RequireAuthorization(ApiPolicies.WholeAudit);
         audit.MapGet("/verify", VerifyAsync)
             .WithName("VerifyAuditChain")
-            .WithSummary("Recompute the audit hash chain: ok, or the first broken link (table and id)");
+            .WithSummary("Recompute the audit hash chain: ok, or the first broken link (table and id)")
+            .RequireAuthorization(ApiPolicies.WholeAudit);
         return app;
     }
 
-    internal static async Task<Results<Ok<AuditPage<RunSummary>>, BadRequest<ErrorResponse>>> SearchRunsAsync(
-        [AsParameters] AuditSearchParameters parameters, AuditQueries queries, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<AuditPage<RunSummary>>, BadRequest<ErrorResponse>, JsonHttpResult<ErrorResponse>>> SearchRunsAsync(
+        [AsParameters] AuditSearchParameters parameters, HttpContext http, AuditQueries queries, CancellationToken cancellationToken)
     {
         var (query, problems) = parameters.ToQuery();
         if (problems.Count > 0)
         {
             return TypedResults.BadRequest(new ErrorResponse("Invalid query", problems));
         }
+        if (http.User.Role() is not (KeyRoleNames.Auditor or KeyRoleNames.Admin))
+        {
+            var self = http.User.Name();
+            if (query.Principal is { Length: > 0 } asked && asked != self)
+            {
+                http.RecordRejection(StatusCodes.Status403Forbidden, SecurityEventReasons.RoleForbidden);
+                return TypedResults.Json(new ErrorResponse("Forbidden: a runner key searches only its own runs (principal must be omitted or its own name)"),
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+            query = query with { Principal = self };
+        }
         return TypedResults.Ok(await queries.SearchAsync(query, cancellationToken));
     }
 
     internal static async Task<Results<Ok<RunDetail>, NotFound<ErrorResponse>>> GetRunAsync(
-        string id, AuditQueries queries, CancellationToken cancellationToken) =>
-        await queries.GetRunAsync(id, cancellationToken) is { } run
-            ? TypedResults.Ok(run)
-            : TypedResults.NotFound(new ErrorResponse($"Run '{id}' not found"));
+        string id, HttpContext http, AuditQueries queries, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetRunAsync(id, cancellationToken);
+        if (run is not null && http.User.Role() is not (KeyRoleNames.Auditor or KeyRoleNames.Admin) && !http.User.MaySee(run.Principal))
+        {
+            // Another key's run answers exactly like an unknown id, so run ids cannot be probed.
+            http.RecordRejection(StatusCodes.Status404NotFound, SecurityEventReasons.NotOwner);
+            run = null;
+        }
+        return run is not null ? TypedResults.Ok(run) : TypedResults.NotFound(new ErrorResponse($"Run '{id}' not found"));
+    }
 
     internal static Results<PushStreamHttpResult, BadRequest<ErrorResponse>> Export(
         [FromQuery(Name = "format")] string? format, [AsParameters] AuditSearchParameters parameters,

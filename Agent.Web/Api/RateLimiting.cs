@@ -1,53 +1,72 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Agent.Core.Auditing;
 using Agent.Core.Configuration;
-using Microsoft.AspNetCore.RateLimiting;
+using Agent.Web.Security;
 using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Api;
 
 /// <summary>
-/// In-box ASP.NET Core rate limiting (the AspNetCoreRateLimit package is not served here; this supersedes it):
-/// a fixed one-minute window of RATE_LIMIT_REQUESTS per API key, or per client IP before authentication.
+/// RATE_LIMIT_REQUESTS run starts per minute per key (a fixed one-minute window), shared by every door that starts a
+/// run: <c>POST /agent/run</c>, <c>POST /agent/runs</c> and the console's Run page (under the operator's name). Built on
+/// the in-box <c>System.Threading.RateLimiting</c> limiters (the AspNetCoreRateLimit package is not served here).
 /// </summary>
+public sealed class RunRateLimiter : IDisposable
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly AgentOptions _settings;
+
+    public RunRateLimiter(IOptions<AgentOptions> options)
+    {
+        _settings = options.Value;
+        _limiter = PartitionedRateLimiter.Create<string, string>(principal => _settings.RateLimitEnabled
+            ? RateLimitPartition.GetFixedWindowLimiter(principal, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = _settings.RateLimitRequests,
+                Window = Window,
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter(principal));
+    }
+
+    public string LimitText => $"Rate limit exceeded: {_settings.RateLimitRequests} per 1 minute";
+
+    /// <summary>Takes one run start from <paramref name="principal"/>'s allowance; null when granted, else the wait.</summary>
+    public TimeSpan? TryAcquire(string principal)
+    {
+        using var lease = _limiter.AttemptAcquire(principal);
+        return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
 public static class RateLimiting
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
     public static IServiceCollection AddAgentRateLimiting(this IServiceCollection services)
     {
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<AgentOptions>>((limiter, agent) =>
-        {
-            var settings = agent.Value;
-            limiter.AddPolicy(ApiPolicies.AgentRuns, context =>
-            {
-                if (!settings.RateLimitEnabled)
-                {
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                }
-                var partition = context.User.FindFirstValue(ClaimTypes.Name) is { } keyName
-                    ? "key:" + keyName
-                    : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = settings.RateLimitRequests,
-                    Window = Window,
-                    QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.HttpContext.RecordRejection(StatusCodes.Status429TooManyRequests, SecurityEventReasons.RateLimited);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await context.HttpContext.Response.WriteAsJsonAsync(
-                    new ErrorResponse($"Rate limit exceeded: {settings.RateLimitRequests} per 1 minute"), cancellationToken);
-            };
-        });
+        services.AddSingleton<RunRateLimiter>();
+        services.AddSingleton<UnauthenticatedRequestLimit>();
         return services;
     }
+
+    /// <summary>Counts the route against the caller's run allowance: 429 with Retry-After and a security event past it.</summary>
+    public static TBuilder RequireRunRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var limiter = http.RequestServices.GetRequiredService<RunRateLimiter>();
+            if (limiter.TryAcquire(http.User.Name() ?? "") is { } wait)
+            {
+                http.RecordRejection(StatusCodes.Status429TooManyRequests, SecurityEventReasons.RateLimited);
+                http.Response.Headers.RetryAfter = RetryAfterSeconds(wait);
+                return TypedResults.Json(new ErrorResponse(limiter.LimitText), statusCode: StatusCodes.Status429TooManyRequests);
+            }
+            return await next(context);
+        });
+
+    public static string RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

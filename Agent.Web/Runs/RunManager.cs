@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using Agent.Core.Configuration;
 using Agent.Core.Runs;
+using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Runs;
 
 /// <summary>
 /// Starts runs (waited for, or in the background), keeps their live state and event history for status, SSE and
-/// cancellation, and forgets finished runs after a while (the audit store keeps them for good).
+/// cancellation, and forgets finished runs after a while (the audit store keeps them for good). Background runs are
+/// bounded per key (<c>MAX_BACKGROUND_RUNS_PER_KEY</c>) and overall (<c>MAX_BACKGROUND_RUNS</c>); past either bound
+/// a start is refused, not queued.
 /// </summary>
 public sealed partial class RunManager : IDisposable
 {
@@ -17,11 +21,15 @@ public sealed partial class RunManager : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<RunManager> _logger;
     private readonly IDisposable _subscription;
+    private readonly LimitsOptions _limits;
+    private readonly Dictionary<string, int> _backgroundPerKey = new(StringComparer.Ordinal);
+    private int _background;
     private long _starts;
 
-    public RunManager(AgentRunner runner, RunEventBroker broker, TimeProvider clock, ILogger<RunManager> logger)
+    public RunManager(AgentRunner runner, RunEventBroker broker, TimeProvider clock, IOptions<LimitsOptions> limits, ILogger<RunManager> logger)
     {
         _runner = runner;
+        _limits = limits.Value;
         _clock = clock;
         _logger = logger;
         _subscription = broker.Subscribe(e =>
@@ -39,13 +47,31 @@ public sealed partial class RunManager : IDisposable
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var run = Track(request);
-        using var link = cancellationToken.Register(run.Cancel);
+        using var link = cancellationToken.Register(() => run.Cancel($"{request.Principal ?? "the caller"} (the client disconnected)"));
         return await ExecuteAsync(run);
     }
 
-    /// <summary>Starts the run in the background and returns at once; follow it with <see cref="Find"/>.</summary>
-    public TrackedRun Start(RunRequest request)
+    /// <summary>
+    /// Starts the run in the background and returns at once (follow it with <see cref="Find"/>), or refuses it when its
+    /// key already has <see cref="LimitsOptions.BackgroundRunsPerKey"/> runs going or the server <see cref="LimitsOptions.BackgroundRuns"/>.
+    /// </summary>
+    public RunStart Start(RunRequest request)
     {
+        var owner = request.Principal ?? "";
+        lock (_backgroundPerKey)
+        {
+            if (_background >= _limits.BackgroundRuns)
+            {
+                return RunStart.Refused($"Too many background runs: {_limits.BackgroundRuns} are running (MAX_BACKGROUND_RUNS); retry when one finishes");
+            }
+            var mine = _backgroundPerKey.GetValueOrDefault(owner);
+            if (mine >= _limits.BackgroundRunsPerKey)
+            {
+                return RunStart.Refused($"Too many background runs: this key has {mine} running (MAX_BACKGROUND_RUNS_PER_KEY); retry when one finishes");
+            }
+            _backgroundPerKey[owner] = mine + 1;
+            _background++;
+        }
         var run = Track(request);
         _ = Task.Run(async () =>
         {
@@ -57,8 +83,38 @@ public sealed partial class RunManager : IDisposable
             {
                 // Already logged and reflected in the tracked run's result.
             }
+            finally
+            {
+                Release(owner);
+            }
         });
-        return run;
+        return new RunStart(run, null);
+    }
+
+    /// <summary>Background runs going now, overall and for <paramref name="principal"/>.</summary>
+    public (int All, int ForKey) BackgroundRuns(string? principal)
+    {
+        lock (_backgroundPerKey)
+        {
+            return (_background, _backgroundPerKey.GetValueOrDefault(principal ?? ""));
+        }
+    }
+
+    private void Release(string owner)
+    {
+        lock (_backgroundPerKey)
+        {
+            _background--;
+            var left = _backgroundPerKey.GetValueOrDefault(owner) - 1;
+            if (left > 0)
+            {
+                _backgroundPerKey[owner] = left;
+            }
+            else
+            {
+                _backgroundPerKey.Remove(owner);
+            }
+        }
     }
 
     private TrackedRun Track(RunRequest request)
@@ -104,6 +160,15 @@ public sealed partial class RunManager : IDisposable
     }
 
     public void Dispose() => _subscription.Dispose();
+
+    /// <summary>A background start: the run, or why it was refused.</summary>
+    public sealed record RunStart(TrackedRun? Run, string? Refusal)
+    {
+        /// <summary>How long a refused caller should wait before trying again.</summary>
+        public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+        public static RunStart Refused(string reason) => new(null, reason);
+    }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "Run {RunId} failed outside the agent loop")]
     private static partial void LogRunCrashed(ILogger logger, Exception exception, string runId);

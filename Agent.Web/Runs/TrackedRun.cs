@@ -34,11 +34,23 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt)
         get { lock (_events) { return _events.ToArray(); } }
     }
 
-    public void Cancel()
+    /// <summary>The key that started the run (its name), or null for an anonymous caller.</summary>
+    public string? Owner => Request.Principal;
+
+    /// <summary>Cancels the run; <paramref name="by"/> names who did, and ends up in the run's error and audit row.</summary>
+    public void Cancel(string by)
     {
         if (!IsFinished)
         {
-            _cancellation.Cancel();
+            Request.Cancellation.Record(by);
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Finished meanwhile: nothing left to cancel.
+            }
         }
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Security;
 
-/// <summary>Authenticates the <c>X-API-Key</c> header; the principal's name is the key's name.</summary>
+/// <summary>Authenticates the <c>X-API-Key</c> header; the principal carries the key's name, role and stamp.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -23,13 +23,12 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        var name = keys.Match(presented.ToString());
-        if (name is null)
+        if (keys.MatchApiKey(presented.ToString()) is not { } key)
         {
             return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim("key_name", name)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var principal = new ClaimsPrincipal(AgentClaims.Identity(key, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -38,5 +37,13 @@ public sealed class ApiKeyAuthenticationHandler(
         var message = Request.Headers.ContainsKey(HeaderName) ? "Invalid API key" : "Missing API key: send it in the X-API-Key header";
         Context.RecordRejection(StatusCodes.Status401Unauthorized, Request.Headers.ContainsKey(HeaderName) ? SecurityEventReasons.InvalidApiKey : SecurityEventReasons.MissingApiKey);
         await Response.WriteAsJsonAsync(new ErrorResponse(message));
+    }
+
+    /// <summary>A valid key whose role does not allow the route: 403 JSON, recorded.</summary>
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        Context.RecordRejection(StatusCodes.Status403Forbidden, SecurityEventReasons.RoleForbidden);
+        await Response.WriteAsJsonAsync(new ErrorResponse($"Forbidden: the {Context.User.Role() ?? "unknown"} role may not use {Request.Method} {Request.Path}"));
     }
 }

@@ -247,6 +247,10 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("client_ip");
 
+                    b.Property<long?>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
                     b.Property<string>("CreatedAt")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -283,6 +287,10 @@ namespace Agent.Core.Auditing.Migrations
                     b.Property<int>("StatusCode")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status_code");
+
+                    b.Property<string>("WindowEnd")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_end");
 
                     b.HasKey("Id");
 

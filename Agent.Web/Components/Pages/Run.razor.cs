@@ -1,4 +1,3 @@
-using Agent.Core.Runs;
 using Agent.Web.Components.Runs;
 using Agent.Web.Runs;
 using Microsoft.AspNetCore.Components;
@@ -10,19 +9,22 @@ namespace Agent.Web.Components.Pages;
 /// <summary>Submits an instruction as a console run and follows its events live until it ends.</summary>
 public sealed partial class Run
 {
-    public const string Source = "console";
+    public const string Source = ConsoleRunStarter.Source;
 
-    [Inject] public required RunManager Runs { get; init; }
+    [Inject] public required ConsoleRunStarter Runs { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
     private readonly CancellationTokenSource _disposed = new();
     private TrackedRun? _run;
+    private string? _operator;
     private ITimer? _ticker;
 
     internal string? Instruction { get; set; }
     internal RunTimeline? Timeline { get; private set; }
+    /// <summary>Why the last submit was refused (rate limit, background-run bound), or null.</summary>
+    internal string? Refusal { get; private set; }
     internal bool IsRunning => Timeline is { IsFinished: false };
     internal bool CanSubmit => !IsRunning && !string.IsNullOrWhiteSpace(Instruction);
 
@@ -44,8 +46,15 @@ public sealed partial class Run
         {
             return;
         }
-        var user = Authentication is null ? null : (await Authentication).User;
-        _run = Runs.Start(new RunRequest(Instruction!.Trim(), Source, user?.Identity?.Name, null));
+        var user = Authentication is null ? new System.Security.Claims.ClaimsPrincipal() : (await Authentication).User;
+        var start = Runs.Start(Instruction!.Trim(), user);
+        Refusal = start.Refusal;
+        if (start.Run is null)
+        {
+            return;
+        }
+        _run = start.Run;
+        _operator = user.Identity?.Name;
         Timeline = new RunTimeline();
         _ticker?.Dispose();
         // Elapsed time ticks while the run is going; events redraw the rest.
@@ -53,7 +62,7 @@ public sealed partial class Run
         _ = FollowAsync(_run, Timeline);
     }
 
-    internal void Cancel() => _run?.Cancel();
+    internal void Cancel() => _run?.Cancel(_operator ?? "a console operator");
 
     private async Task FollowAsync(TrackedRun run, RunTimeline timeline)
     {

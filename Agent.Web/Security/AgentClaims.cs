@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Agent.Core.Configuration;
+
+namespace Agent.Web.Security;
+
+/// <summary>The claims a principal carries: the key's name and role, its stamp, and for a console session its id.</summary>
+public static class AgentClaims
+{
+    public const string KeyStamp = "key_stamp";
+    public const string SessionId = "sid";
+
+    public static string? Name(this ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? user.FindFirstValue(ClaimTypes.Name) : null;
+
+    public static string? Role(this ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? user.FindFirstValue(ClaimTypes.Role) : null;
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.Role() == KeyRoleNames.Admin;
+
+    /// <summary>Admins see every run; a runner only the runs its own key started.</summary>
+    public static bool MaySee(this ClaimsPrincipal user, string? owner) =>
+        user.IsAdmin() || (user.Role() == KeyRoleNames.Runner && owner is not null && owner == user.Name());
+
+    public static ClaimsIdentity Identity(KeyIdentity key, string scheme, string? sessionId = null)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, key.Name),
+            new(ClaimTypes.Role, key.Role),
+            new(KeyStamp, key.Stamp),
+        };
+        if (sessionId is not null)
+        {
+            claims.Add(new Claim(SessionId, sessionId));
+        }
+        return new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role);
+    }
+}
