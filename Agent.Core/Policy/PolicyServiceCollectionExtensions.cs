@@ -20,6 +20,7 @@ public static class PolicyServiceCollectionExtensions
         services.AddSingleton<ApprovalCoordinator>();
         services.AddSingleton<PolicyGate>();
         services.AddSingleton<PolicyDryRun>();
+        services.AddSingleton<PastExecutions>();
         return services;
     }
 }

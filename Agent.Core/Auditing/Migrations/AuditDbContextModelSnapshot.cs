@@ -339,6 +339,10 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("output");
 
+                    b.Property<string>("Policy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasColumnType("TEXT")

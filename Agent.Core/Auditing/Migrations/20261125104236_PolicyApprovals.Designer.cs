@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Agent.Core.Auditing.Migrations
 {
     [DbContext(typeof(AuditDbContext))]
-    [Migration("20261125095853_PolicyApprovals")]
+    [Migration("20261125104236_PolicyApprovals")]
     partial class PolicyApprovals
     {
         /// <inheritdoc />
@@ -97,6 +97,10 @@ namespace Agent.Core.Auditing.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("FinishReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finish_reason");
 
                     b.Property<string>("Hash")
                         .IsRequired()
@@ -246,6 +250,10 @@ namespace Agent.Core.Auditing.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("client_ip");
 
+                    b.Property<long?>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
                     b.Property<string>("CreatedAt")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -282,6 +290,10 @@ namespace Agent.Core.Auditing.Migrations
                     b.Property<int>("StatusCode")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status_code");
+
+                    b.Property<string>("WindowEnd")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("window_end");
 
                     b.HasKey("Id");
 
@@ -329,6 +341,10 @@ namespace Agent.Core.Auditing.Migrations
                     b.Property<string>("Output")
                         .HasColumnType("TEXT")
                         .HasColumnName("output");
+
+                    b.Property<string>("Policy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
 
                     b.Property<string>("RequestId")
                         .IsRequired()

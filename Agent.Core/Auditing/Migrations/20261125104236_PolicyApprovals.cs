@@ -10,6 +10,12 @@ namespace Agent.Core.Auditing.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "policy",
+                table: "tool_executions",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "approvals",
                 columns: table => new
@@ -84,6 +90,10 @@ namespace Agent.Core.Auditing.Migrations
 
             migrationBuilder.DropTable(
                 name: "grants");
+
+            migrationBuilder.DropColumn(
+                name: "policy",
+                table: "tool_executions");
         }
     }
 }
