@@ -62,6 +62,10 @@ public sealed class PolicyGate(EffectivePolicy policy, IApprovalStore store, App
         return answered.Status == ApprovalStatus.Approved ? new GateOutcome(outcome, null) : new GateOutcome(outcome, Refusal(answered));
     }
 
+    /// <summary>The blocked reason for a call a rule denies.</summary>
+    public static string Refusal(PolicyDecision decision) =>
+        $"Blocked by policy rule '{decision.RuleId}'" + (decision.Reason is { } why ? $": {why}" : ".");
+
     private static string Refusal(ApprovalRecord answered) => answered.Status switch
     {
         ApprovalStatus.Expired => $"Blocked: the call needed approval (rule '{answered.RuleId}') and was not approved in time: {answered.Comment}",
