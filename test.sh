@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian machine: installs what the tests need, checks formatting,
+# The whole test suite on a fresh Debian machine: installs what the tests need (Chromium, sqlite3, bubblewrap, git), checks formatting,
 # builds Release with warnings as errors, and runs every test (API, bUnit, real Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,10 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+# run_command's sandbox tests start real bubblewrap and attack it with git, bash and prlimit (util-linux).
+[ -x /usr/bin/bwrap ] || missing+=(bubblewrap)
+[ -x /usr/bin/git ] || missing+=(git)
+[ -x /usr/bin/prlimit ] || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test prerequisites: ${missing[*]}"
   sudo_cmd=""
@@ -23,6 +27,12 @@ if [ ! -x "$validator" ]; then
   npm install --prefix .tools --no-audit --no-fund --silent @seriousme/openapi-schema-validator@2.11.0 >/dev/null
 fi
 export OPENAPI_VALIDATOR="$(pwd)/$validator"
+
+# A TypeScript client is generated from the OpenAPI document and type-checked (pinned versions).
+if [ ! -x .tools/node_modules/.bin/openapi-typescript ] || [ ! -x .tools/node_modules/.bin/tsc ]; then
+  echo "Installing openapi-typescript and typescript into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --silent openapi-typescript@7.13.0 typescript@5.9.3 >/dev/null
+fi
 
 echo "== restore and Release build (warnings are errors)"
 dotnet restore Agent.sln --nologo -v quiet

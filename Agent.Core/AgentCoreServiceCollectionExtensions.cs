@@ -39,6 +39,7 @@ public static class AgentCoreServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LlmOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<RunLimitsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuditOptions>>().Value;
         _ = services.GetRequiredService<IOptions<PolicyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LimitsOptions>>().Value;

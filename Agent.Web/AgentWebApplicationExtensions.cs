@@ -19,6 +19,7 @@ public static class AgentWebApplicationExtensions
         app.UseApiErrorHandling();
         app.UseSecurityHeaders();
         app.UseCors();
+        app.UseMethodNotAllowedForApi();
         app.UseLiveChannelOriginCheck();
         app.UseAuthentication();
         app.UseUnauthenticatedRequestLimit();

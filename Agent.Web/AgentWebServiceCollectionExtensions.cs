@@ -48,6 +48,7 @@ public static class AgentWebServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddConsoleSessionRevalidation();
         services.AddMudServices();
+        services.AddSingleton<Components.Audit.ChainStatusMonitor>();
         return services;
     }
 }

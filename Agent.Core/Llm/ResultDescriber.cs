@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agent.Core.Tools;
 
 namespace Agent.Core.Llm;
 
@@ -18,6 +19,11 @@ public static class ResultDescriber
             return $"{toolName} did not succeed ({status}): {Text(result?["error"]) ?? "no details"}";
         }
         var output = result?["output"];
+        if (TruncatedOutput.From(output) is { } cut)
+        {
+            // Over MAX_OUTPUT_SIZE: describe what the decoded preview holds and say how much is missing.
+            return DescribeCut(toolName, cut);
+        }
         return toolName switch
         {
             "list_dir" => DescribeListing(output as JsonObject),
@@ -66,6 +72,15 @@ public static class ResultDescriber
             text.Append(" (listing truncated)");
         }
         return text.Append('.').ToString();
+    }
+
+    private static string DescribeCut(string toolName, TruncatedOutput cut)
+    {
+        var note = $"output cut to the first {cut.PreviewText.Length} of {cut.OriginalLength} characters (MAX_OUTPUT_SIZE)";
+        var preview = cut.Preview as JsonObject;
+        return toolName == "read_file" && Text(preview?["path"]) is { } path
+            ? $"{path} ({note}):\n{Text(preview?["content"])}"
+            : $"{toolName}: {note}: {cut.Preview?.ToJsonString(JsonDefaults.Compact) ?? cut.PreviewText}";
     }
 
     private static string DescribeFile(JsonObject? output)

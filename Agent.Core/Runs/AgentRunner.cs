@@ -24,6 +24,7 @@ public sealed partial class AgentRunner(
     IRunEventSink events,
     IOptions<AgentOptions> agentOptions,
     IOptions<LlmOptions> llmOptions,
+    IOptions<RunLimitsOptions> runLimits,
     TimeProvider clock,
     ILogger<AgentRunner> logger)
 {
@@ -33,6 +34,7 @@ public sealed partial class AgentRunner(
         "correct the call or explain the problem. When you have what you need, answer the user concisely.";
 
     private readonly AgentOptions _limits = agentOptions.Value;
+    private readonly RunLimitsOptions _runLimits = runLimits.Value;
     private readonly string _model = llmOptions.Value.EffectiveModel;
     private readonly TimeSpan _llmTimeout = TimeSpan.FromSeconds(llmOptions.Value.RequestTimeout);
     private readonly string _provider = llmOptions.Value.EffectiveProvider;
@@ -42,7 +44,7 @@ public sealed partial class AgentRunner(
 
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var run = new RunContext(request, clock.GetUtcNow(), events, clock);
+        var run = new RunContext(request, clock.GetUtcNow(), events, clock, new RunBudget(_runLimits));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = request.RunId });
         await audit.StartRunAsync(new RequestRecord
         {
@@ -132,14 +134,30 @@ public sealed partial class AgentRunner(
                 return string.IsNullOrWhiteSpace(reply.Content) ? "The model finished without a text answer." : reply.Content.Trim();
             }
 
+            if (run.Budget.CallsExhaustedReported)
+            {
+                // Already told that its calls were used up, the model asked again: these are refused too, and the run ends.
+                await RefuseAsync(run, decisionId, calls.Select(c => (c, run.Budget.CallsExhausted)).ToList());
+                throw new RunLimitException(run.Budget.RunEnded);
+            }
+
+            // The calls that may run come first; the rest of the turn is refused by a count bound.
+            var admitted = run.Budget.Admit(calls.Count);
+
             // The assistant message carrying the calls goes into the history before their results, and all results of
             // one turn travel in one message (Anthropic wants them in one user turn; OpenAI's connector splits them).
             history.Add(reply);
             var results = new ChatMessageContent(AuthorRole.Tool, content: null);
-            foreach (var call in calls)
+            for (var index = 0; index < admitted; index++)
             {
-                var result = await ExecuteAsync(run, decisionId, call, cancellationToken);
-                results.Items.Add(new FunctionResultContent(call, ResultForModel(result)));
+                var result = await ExecuteAsync(run, decisionId, calls[index], cancellationToken);
+                results.Items.Add(new FunctionResultContent(calls[index], ResultForModel(result)));
+            }
+            var refused = calls.Skip(admitted).Select((call, offset) => (call, run.Budget.RefusalFor(admitted + offset, calls.Count))).ToList();
+            var refusedResults = await RefuseAsync(run, decisionId, refused);
+            for (var index = 0; index < refused.Count; index++)
+            {
+                results.Items.Add(new FunctionResultContent(refused[index].call, ResultForModel(refusedResults[index])));
             }
             history.Add(results);
         }
@@ -236,7 +254,7 @@ public sealed partial class AgentRunner(
         {
             ["id"] = c.Id,
             ["name"] = ToolArguments.ToolName(c),
-            ["arguments"] = ArgumentsToJson(c),
+            ["arguments"] = RecordableArguments(run, c, out _),
         }).ToArray());
         // A refusal with no text of its own (OpenAI's refusal field) is kept as the decision's reasoning.
         var reasoning = string.IsNullOrWhiteSpace(reply.Content) ? facts.Refusal : reply.Content;
@@ -267,21 +285,27 @@ public sealed partial class AgentRunner(
         return decisionId;
     }
 
+    /// <summary>Runs one call admitted by the count bounds, unless its arguments are too large or unparseable.</summary>
     private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken)
     {
         var toolName = ToolArguments.ToolName(call);
-        var input = ArgumentsToJson(call);
+        var input = RecordableArguments(run, call, out var tooLarge);
         run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
+        if (tooLarge is not null)
+        {
+            LogCallsRefused(logger, 1, tooLarge);
+        }
 
-        // Unparseable arguments never reach a tool; the model is told why and may try again.
+        // Oversized and unparseable arguments never reach a tool; the model is told why and may try again.
         var started = clock.GetTimestamp();
         ToolExecutionResult result;
         try
         {
-            result = call.Exception is not null
+            result = tooLarge is not null ? new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, tooLarge, 0)
+                : call.Exception is not null
                 ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
                     $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
-                : await executor.ExecuteAsync(toolName, input, cancellationToken);
+                : run.Budget.KeepOutput(await executor.ExecuteAsync(toolName, input, cancellationToken));
         }
         catch (OperationCanceledException)
         {
@@ -295,11 +319,45 @@ public sealed partial class AgentRunner(
         return result;
     }
 
+    /// <summary>
+    /// Records calls refused by a count bound as <c>blocked</c>, without running them. Their audit rows are queued together
+    /// (in order) rather than committed one by one, so a turn of a thousand calls does not hold the run for seconds.
+    /// </summary>
+    private async Task<List<ToolExecutionResult>> RefuseAsync(RunContext run, long decisionId, List<(FunctionCallContent Call, string Reason)> calls)
+    {
+        var results = new List<ToolExecutionResult>(calls.Count);
+        var writes = new List<Task<long>>(calls.Count);
+        foreach (var (call, reason) in calls)
+        {
+            var toolName = ToolArguments.ToolName(call);
+            var input = RecordableArguments(run, call, out _);
+            run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
+            var result = new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, reason, 0);
+            run.Executions.Add(result);
+            writes.Add(audit.RecordExecutionAsync(ToRecord(run, decisionId, result)));
+            results.Add(result);
+        }
+        if (calls.Count > 0)
+        {
+            LogCallsRefused(logger, calls.Count, calls[0].Reason);
+        }
+        await Task.WhenAll(writes);
+        foreach (var (call, result) in calls.Zip(results))
+        {
+            PublishCompleted(run, call.Call, result);
+        }
+        return results;
+    }
+
     private async Task RecordExecutionAsync(RunContext run, long decisionId, FunctionCallContent call, ToolExecutionResult result)
     {
         run.Executions.Add(result);
+        await audit.RecordExecutionAsync(ToRecord(run, decisionId, result));
+        PublishCompleted(run, call, result);
+    }
 
-        await audit.RecordExecutionAsync(new ToolExecutionRecord
+    private ToolExecutionRecord ToRecord(RunContext run, long decisionId, ToolExecutionResult result) =>
+        new()
         {
             RequestId = run.Request.RunId,
             DecisionId = decisionId,
@@ -310,7 +368,9 @@ public sealed partial class AgentRunner(
             Error = result.Error,
             DurationMs = result.DurationMs,
             CreatedAt = clock.GetUtcNow(),
-        });
+        };
+
+    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result) =>
         run.Publish(RunEventTypes.ToolCompleted, new JsonObject
         {
             ["call_id"] = call.Id,
@@ -321,9 +381,19 @@ public sealed partial class AgentRunner(
             ["error"] = result.Error,
             ["truncated"] = result.Truncated,
         });
-    }
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));
+
+    /// <summary>
+    /// The arguments as they are kept in the audit, events and result: parsed when within MAX_TOOL_ARGUMENT_SIZE,
+    /// otherwise only measured and kept as a preview (<paramref name="refusal"/> then says why the call is blocked).
+    /// </summary>
+    private JsonNode? RecordableArguments(RunContext run, FunctionCallContent call, out string? refusal)
+    {
+        var size = RunBudget.Measure(call);
+        refusal = run.Budget.ArgumentsRefusal(size);
+        return refusal is null ? ArgumentsToJson(call) : size.ToTruncated(refusal);
+    }
 
     private static string ResultForModel(ToolExecutionResult result) =>
         new JsonObject
@@ -345,12 +415,16 @@ public sealed partial class AgentRunner(
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Run failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 
-    /// <summary>Per-run state: the request, its executions so far and its event sequence.</summary>
-    private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock)
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Run bounds refused {Count} tool call(s): {Reason}")]
+    private static partial void LogCallsRefused(ILogger logger, int count, string reason);
+
+    /// <summary>Per-run state: the request, its executions so far, its share of the run bounds and its event sequence.</summary>
+    private sealed class RunContext(RunRequest request, DateTimeOffset createdAt, IRunEventSink events, TimeProvider clock, RunBudget budget)
     {
         private int _sequence;
 
         public RunRequest Request { get; } = request;
+        public RunBudget Budget { get; } = budget;
         public DateTimeOffset CreatedAt { get; } = createdAt;
         public List<ToolExecutionResult> Executions { get; } = [];
 

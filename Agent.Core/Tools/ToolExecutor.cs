@@ -9,21 +9,26 @@ using Microsoft.Extensions.Options;
 namespace Agent.Core.Tools;
 
 /// <summary>
-/// The only way a tool runs: allowlist, then permission policy, then JSON Schema, then a hard timeout
-/// and an output cap. Every outcome, refusals included, comes back as a <see cref="ToolExecutionResult"/>.
+/// The only way a tool runs: allowlist, then permission policy, then argument size, then JSON Schema, then a hard
+/// timeout and an output cap. Every outcome, refusals included, comes back as a <see cref="ToolExecutionResult"/>.
 /// </summary>
 public sealed partial class ToolExecutor(
     ToolRegistry registry,
     PermissionPolicy policy,
     IOptions<AgentOptions> options,
+    IOptions<RunLimitsOptions> runLimits,
     ILogger<ToolExecutor> logger,
     PolicyGate? gate = null)
 {
+    /// <summary>Bytes of an oversized input kept, as a preview, in the result, the events and the audit.</summary>
+    public const int InputPreviewBytes = 2048;
+
     // Without the policy services (a bare tool set), only the permission fence decides, and nothing is asked.
     private readonly EffectivePolicy _rules = gate?.Policy ?? EffectivePolicy.Create([], policy.Blocked);
 
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.MaxToolTimeout);
     private readonly int _maxOutput = options.Value.MaxOutputSize;
+    private readonly int _maxArgumentBytes = runLimits.Value.MaxToolArgumentBytes;
 
     public async Task<ToolExecutionResult> ExecuteAsync(string toolName, JsonNode? input, CancellationToken cancellationToken) =>
         await ExecuteAsync(toolName, input, null, cancellationToken);
@@ -33,10 +38,11 @@ public sealed partial class ToolExecutor(
     {
         var clock = Stopwatch.StartNew();
         ExecutionPolicy? decided = null;
+        JsonNode? recordedInput = null;
         ToolExecutionResult Finish(ToolExecutionStatus status, JsonNode? output = null, string? error = null, bool truncated = false)
         {
             LogExecuted(logger, toolName, status.ToWire(), clock.ElapsedMilliseconds);
-            return new(toolName, status, input?.DeepClone(), output, error, clock.ElapsedMilliseconds, truncated) { Policy = decided };
+            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, clock.ElapsedMilliseconds, truncated) { Policy = decided };
         }
 
         if (!registry.TryGet(toolName, out var tool))
@@ -49,6 +55,15 @@ public sealed partial class ToolExecutor(
         if (policy.Deny(tool) is { } reason)
         {
             return Finish(ToolExecutionStatus.Blocked, error: reason);
+        }
+        // Measured by counting, before the schema validator (or anything else) parses the arguments again.
+        var size = JsonMeasure.Of(input, InputPreviewBytes);
+        if (size.Bytes > _maxArgumentBytes)
+        {
+            var refusal = ArgumentsTooLarge(size.Bytes, _maxArgumentBytes);
+            LogArgumentsRefused(logger, toolName, size.Bytes, _maxArgumentBytes);
+            recordedInput = size.ToTruncated(refusal);
+            return Finish(ToolExecutionStatus.Blocked, error: refusal);
         }
         if (decision.Effect == PolicyEffect.Deny)
         {
@@ -122,6 +137,10 @@ public sealed partial class ToolExecutor(
         }
     }
 
+    /// <summary>The refusal for arguments over MAX_TOOL_ARGUMENT_SIZE, worded the same wherever it is checked.</summary>
+    public static string ArgumentsTooLarge(long bytes, int limit) =>
+        $"Blocked: the arguments are {bytes} bytes, over the {limit}-byte limit per tool call (MAX_TOOL_ARGUMENT_SIZE); send less per call.";
+
     /// <summary>
     /// Keeps serialized output within MAX_OUTPUT_SIZE characters, saying so explicitly when it was cut: the
     /// replacement (flag, original length and a preview) itself fits the limit.
@@ -155,6 +174,9 @@ public sealed partial class ToolExecutor(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Tool {ToolName} refused a path: {Reason}")]
     private static partial void LogPathRefused(ILogger logger, string toolName, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Tool {ToolName} refused {Bytes} bytes of arguments (limit {Limit}, MAX_TOOL_ARGUMENT_SIZE)")]
+    private static partial void LogArgumentsRefused(ILogger logger, string toolName, long bytes, int limit);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Tool {ToolName} threw")]
     private static partial void LogToolFailed(ILogger logger, Exception exception, string toolName);

@@ -1,3 +1,5 @@
+using Agent.Core.Sandbox;
+
 namespace Agent.Core.Tools;
 
 /// <summary>Section <c>Tools</c>: limits and allowlists of the individual built-in tools.</summary>
@@ -44,6 +46,9 @@ public sealed class ToolsOptions
     /// <summary>Redirects <c>http_get</c> follows, each checked against the allowlist.</summary>
     public int HttpMaxRedirects { get; set; } = 5;
 
+    /// <summary>Lets <c>http_get</c> connect to loopback, private and link-local addresses (off: public addresses only).</summary>
+    public bool HttpAllowPrivateNetworks { get; set; }
+
     /// <summary>Comma-separated executable names <c>run_command</c> may start. Empty: none.</summary>
     public string CommandAllowlist { get; set; } = "";
 
@@ -55,6 +60,39 @@ public sealed class ToolsOptions
 
     /// <summary>Characters of stdout and of stderr kept per command.</summary>
     public int CommandMaxOutput { get; set; } = 65_536;
+
+    /// <summary><c>bubblewrap</c> (default): every command runs in a bubblewrap sandbox. <c>none</c>: unconfined (unsafe).</summary>
+    public string Sandbox { get; set; } = SandboxModes.Bubblewrap;
+
+    /// <summary>The bubblewrap executable.</summary>
+    public string SandboxBwrapPath { get; set; } = "/usr/bin/bwrap";
+
+    /// <summary>CPU seconds one sandboxed command may use (RLIMIT_CPU).</summary>
+    public int SandboxCpuSeconds { get; set; } = 30;
+
+    /// <summary>Virtual address space of each sandboxed process, in MiB (RLIMIT_AS).</summary>
+    public int SandboxAddressSpaceMb { get; set; } = 2048;
+
+    /// <summary>Processes (threads included) the sandbox may hold at once (RLIMIT_NPROC, or a pids cgroup when the server is root).</summary>
+    public int SandboxMaxProcesses { get; set; } = 128;
+
+    /// <summary>Largest file a sandboxed command may write, in MiB (RLIMIT_FSIZE).</summary>
+    public int SandboxMaxFileSizeMb { get; set; } = 64;
+
+    /// <summary>Open file descriptors per sandboxed process (RLIMIT_NOFILE).</summary>
+    public int SandboxMaxOpenFiles { get; set; } = 256;
+
+    /// <summary>
+    /// Per-command argument rules, <c>Tools:CommandArgs:&lt;command&gt;</c> = comma-separated prefixes an argument may not
+    /// start with (for example <c>-c,--config-env,--exec-path</c> for git).
+    /// </summary>
+    public Dictionary<string, string> CommandArgs { get; set; } = new(StringComparer.Ordinal);
+
+    public bool SandboxDisabled => string.Equals(Sandbox, SandboxModes.None, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The argument prefixes denied for <paramref name="command"/>; empty when it has no rule.</summary>
+    public IReadOnlyList<string> DeniedArgumentPrefixes(string command) =>
+        CommandArgs.TryGetValue(command, out var rule) ? Split(rule, ',') : [];
 
     public IReadOnlyList<string> HttpAllowedHostList => Split(HttpAllowedHosts, ',');
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Agent.Core.Configuration;
+using Agent.Core.Sandbox;
 using Microsoft.Extensions.Options;
 
 namespace Agent.Core.Tools;
@@ -23,6 +24,20 @@ public sealed partial class ToolsOptionsValidator : IValidateOptions<ToolsOption
         failures.Require(options.HttpMaxRedirects is >= 0 and <= 20, nameof(options.HttpMaxRedirects), "must be between 0 and 20.");
         failures.Require(options.CommandTimeout is >= 1 and <= 3600, nameof(options.CommandTimeout), "must be between 1 and 3600 seconds.");
         failures.Require(options.CommandMaxOutput is >= 100 and <= 10_000_000, nameof(options.CommandMaxOutput), "must be between 100 and 10000000 characters.");
+        failures.Require(options.Sandbox is { } mode && (string.Equals(mode, SandboxModes.Bubblewrap, StringComparison.OrdinalIgnoreCase) || options.SandboxDisabled),
+            nameof(options.Sandbox), $"must be '{SandboxModes.Bubblewrap}' or '{SandboxModes.None}'.");
+        failures.Require(Path.IsPathRooted(options.SandboxBwrapPath), nameof(options.SandboxBwrapPath), "must be an absolute path to the bwrap executable.");
+        failures.Require(options.SandboxCpuSeconds is >= 1 and <= 86_400, nameof(options.SandboxCpuSeconds), "must be between 1 and 86400 seconds.");
+        failures.Require(options.SandboxAddressSpaceMb is >= 64 and <= 1_048_576, nameof(options.SandboxAddressSpaceMb), "must be between 64 and 1048576 MiB.");
+        failures.Require(options.SandboxMaxProcesses is >= 4 and <= 65_536, nameof(options.SandboxMaxProcesses), "must be between 4 and 65536.");
+        failures.Require(options.SandboxMaxFileSizeMb is >= 1 and <= 1_048_576, nameof(options.SandboxMaxFileSizeMb), "must be between 1 and 1048576 MiB.");
+        failures.Require(options.SandboxMaxOpenFiles is >= 16 and <= 1_048_576, nameof(options.SandboxMaxOpenFiles), "must be between 16 and 1048576.");
+        foreach (var (command, rule) in options.CommandArgs)
+        {
+            failures.Require(CommandName().IsMatch(command), $"{nameof(options.CommandArgs)}:{command}", "names no valid command; use a bare executable name (e.g. 'git').");
+            failures.Require(options.DeniedArgumentPrefixes(command).Count > 0, $"{nameof(options.CommandArgs)}:{command}",
+                $"is '{rule}'; list the argument prefixes to deny, comma-separated (e.g. '-c,--exec-path').");
+        }
 
         foreach (var host in options.HttpAllowedHostList)
         {

@@ -1,3 +1,5 @@
+using Agent.Core.Configuration;
+using Agent.Core.Sandbox;
 using Agent.Core.Tools.BuiltIn;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Configuration;
@@ -14,10 +16,18 @@ public static class ToolsServiceCollectionExtensions
     {
         services.AddOptions<ToolsOptions>().Bind(configuration.GetSection(ToolsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ToolsOptions>, ToolsOptionsValidator>();
+        // Bound here because the executor enforces the argument size; the runner and the host read the same section.
+        services.AddOptions<RunLimitsOptions>().Bind(configuration.GetSection(RunLimitsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunLimitsOptions>, RunLimitsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpGetTool.HttpClientName).ConfigurePrimaryHttpMessageHandler(HttpGetTool.CreateHandler);
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton<HttpConnector>();
+        services.AddHttpClient(HttpGetTool.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => HttpGetTool.CreateHandler(sp.GetRequiredService<HttpConnector>()));
 
         services.AddSingleton<WorkspaceRoot>();
+        services.AddSingleton<CommandSandbox>();
+        services.AddHostedService<SandboxStartupLog>();
         services.AddSingleton<IAgentTool, HealthCheckTool>();
         services.AddSingleton<IAgentTool, ListDirTool>();
         services.AddSingleton<IAgentTool, ReadFileTool>();

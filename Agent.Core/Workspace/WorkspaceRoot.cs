@@ -84,7 +84,6 @@ public sealed partial class WorkspaceRoot : IDisposable
     {
         if (relative is "." or "")
         {
-            using var root = OpenDirectory(".");
             return new EntryInfo(FileKind.Directory, 0, 1);
         }
         try

@@ -121,6 +121,7 @@ public sealed class ApiHardeningTests
     [Theory]
     [InlineData("GET", "/no/such/route", HttpStatusCode.NotFound, "Not found")]
     [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "Method not allowed")]
+    [InlineData("GET", "/agent/run", HttpStatusCode.MethodNotAllowed, "Method not allowed")]
     [InlineData("DELETE", "/agent/run", HttpStatusCode.MethodNotAllowed, "Method not allowed")]
     public async Task UnknownRouteOrMethod_ReturnsJsonError(string method, string path, HttpStatusCode expected, string message)
     {

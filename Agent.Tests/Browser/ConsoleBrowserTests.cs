@@ -42,23 +42,24 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task RunPage_SubmitListFiles_ToolStepAppearsAndCompletesWithoutReload()
+    public async Task RunPage_SubmitListFiles_OpensTheRunsLivePageWhereTheStepCompletes()
     {
         await using var app = new AgentApplication();
         File.WriteAllText(Path.Combine(app.WorkspacePath, "notes.txt"), "hello");
         var page = await ConsoleSession.SignInAsync(browser, app.StartOnRealPort(), path: "/run");
-        var navigations = 0;
-        page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+        var loads = 0;
+        page.Load += (_, _) => loads++;
 
         await page.Locator("#instruction").FillAsync("List the files in the workspace");
         await page.Locator("#instruction").PressAsync("Control+Enter");
 
+        await page.WaitForURLAsync(RunUrl());
         var step = page.GetByTestId("timeline-tool").Filter(new() { Has = page.GetByText("list_dir") });
         await Assertions.Expect(step).ToHaveAttributeAsync("data-status", "success");
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("notes.txt");
-        Assert.Equal(0, navigations);
-        await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
-        await Assertions.Expect(page.GetByTestId("cancel")).ToBeDisabledAsync();
+        // Client-side navigation over the circuit: the page never reloaded.
+        Assert.Equal(0, loads);
+        await Assertions.Expect(page.GetByTestId("rerun")).ToBeEnabledAsync();
         await BrowserFixture.ScreenshotAsync(page, "run");
         var row = Assert.Single(await app.QueryAsync("SELECT source, principal, status FROM requests"));
         Assert.Equal("console", row["source"]);
@@ -102,7 +103,7 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         await rows.First.GetByRole(AriaRole.Link).ClickAsync();
 
         await page.WaitForURLAsync(RunUrl());
-        var execution = page.GetByTestId("execution");
+        var execution = page.GetByTestId("timeline-tool");
         await Assertions.Expect(execution).ToHaveAttributeAsync("data-tool", "read_file");
         await Assertions.Expect(execution).ToHaveAttributeAsync("data-status", "success");
         await Assertions.Expect(page.GetByTestId("run-input")).ToHaveTextAsync("read notes.txt");

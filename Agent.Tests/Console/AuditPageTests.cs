@@ -4,7 +4,6 @@ using Agent.Web.Components.Audit;
 using Agent.Web.Components.Pages;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace Agent.Tests.Console;
 
@@ -64,18 +63,61 @@ public sealed class AuditPageTests : ConsoleTestContext
     }
 
     [Fact]
-    public void AuditFilter_DateRange_CoversWholeDaysInUtc()
+    public void AuditFilter_CustomTimeRange_QueriesThoseInstantsInUtc()
     {
-        var filter = new AuditFilter { Dates = new DateRange(new DateTime(2026, 3, 1), new DateTime(2026, 3, 2)), Source = "console" };
+        var filter = new AuditFilter { From = new DateTime(2026, 3, 1, 8, 30, 0), To = new DateTime(2026, 3, 2, 17, 0, 0), Source = "console", Page = 3, PageSize = 50, SortBy = nameof(RunSummary.DurationMs), Descending = false };
 
-        var query = filter.ToQuery(page: 2, pageSize: 50, sortBy: nameof(RunSummary.DurationMs), descending: false);
+        var query = filter.ToQuery(Now);
 
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), query.From);
-        Assert.Equal(new DateTimeOffset(2026, 3, 2, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999), query.To);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 8, 30, 0, TimeSpan.Zero), query.From);
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 17, 0, 0, TimeSpan.Zero), query.To);
         Assert.Equal("console", query.Source);
         Assert.Equal(3, query.Page);
         Assert.Equal(AuditSortField.DurationMs, query.SortBy);
         Assert.False(query.Descending);
-        Assert.StartsWith("console/export?format=csv&source=console&from=2026-03-01", filter.ExportUrl());
+        Assert.StartsWith("console/export?format=csv&source=console&from=2026-03-01T08%3A30%3A00.0000000%2B00%3A00&to=", filter.ExportUrl(Now));
+    }
+
+    [Fact]
+    public void AuditFilter_PresetRange_IsRelativeToNowAndSurvivesTheQueryString()
+    {
+        var filter = new AuditFilter { Range = "24h", Status = "error", ToolName = "read_file", Text = "a b&c", Page = 2, PageSize = 10, SortBy = nameof(RunSummary.Status), Descending = false };
+
+        var url = filter.ToQueryString();
+        var back = AuditFilter.FromQueryString(url);
+
+        Assert.Equal("?status=error&tool_name=read_file&q=a%20b%26c&range=24h&sort=status&desc=false&page=2&page_size=10", url);
+        Assert.Equal(filter, back);
+        Assert.Equal(Now.AddHours(-24), back.ToQuery(Now).From);
+        Assert.Null(back.ToQuery(Now).To);
+    }
+
+    [Theory]
+    [InlineData("?page=-4&page_size=100000&sort=__proto__&range=forever&from=yesterday")]
+    [InlineData("?page=abc&desc=maybe")]
+    public void AuditFilter_HostileQueryString_FallsBackToDefaults(string query)
+    {
+        var filter = AuditFilter.FromQueryString(query);
+
+        Assert.Equal(new AuditFilter(), filter with { Descending = true });
+        Assert.Equal("", filter.ToQueryString());
+    }
+
+    [Fact]
+    public async Task AuditLog_OpenedFromLink_AppliesFilterAndPageFromTheUrl()
+    {
+        await InitializeDatabaseAsync();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/audit?tool_name=read_file&status=tool_error&page_size=10");
+
+        var page = Render<AuditLog>();
+
+        page.WaitForAssertion(() =>
+        {
+            var query = _search.Queries[^1];
+            Assert.Equal("read_file", query.ToolName);
+            Assert.Equal("tool_error", query.Status);
+            Assert.Equal(10, query.PageSize);
+            Assert.Single(page.FindAll("[data-testid=audit-grid] tbody tr"));
+        });
     }
 }

@@ -1,13 +1,19 @@
+using Agent.Core.Tools;
 using Agent.Tests.Infrastructure;
 using Agent.Web.Components.Pages;
+using Agent.Web.Runs;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace Agent.Tests.Console;
 
 public sealed class RunPageTests : ConsoleTestContext
 {
     [Fact]
-    public async Task Run_SubmitInstruction_TimelineFillsAndFinalOutputShows()
+    public async Task Run_SubmitInstruction_OpensTheRunsPageWhichShowsTheResult()
     {
         AddAuthorization().SetAuthorized("operator-one");
         await InitializeDatabaseAsync();
@@ -18,12 +24,16 @@ public sealed class RunPageTests : ConsoleTestContext
         page.Find("textarea").Input("List the files in the workspace");
         page.Find("[data-testid=submit]").Click();
 
-        page.WaitForAssertion(() =>
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Assert.Matches("/runs/[0-9a-f-]{36}$", navigation.Uri);
+        var id = navigation.Uri[(navigation.Uri.LastIndexOf('/') + 1)..];
+        var record = Render<RunRecord>(p => p.Add(r => r.Id, id));
+        record.WaitForAssertion(() =>
         {
-            Assert.Equal("success", page.Find("[data-testid=timeline-tool]").GetAttribute("data-status"));
-            Assert.Contains("notes.txt", page.Find("[data-testid=run-output]").TextContent);
+            Assert.Equal("success", record.Find("[data-testid=timeline-tool]").GetAttribute("data-status"));
+            Assert.Contains("notes.txt", record.Find("[data-testid=run-output]").TextContent);
+            Assert.Equal("operator-one", Services.GetRequiredService<RunManager>().Find(id)!.Request.Principal);
         }, TimeSpan.FromSeconds(10));
-        Assert.Contains("list_dir", page.Find("[data-testid=timeline-tool]").TextContent);
     }
 
     [Fact]
@@ -33,6 +43,48 @@ public sealed class RunPageTests : ConsoleTestContext
         var page = Render<Run>();
 
         Assert.True(page.Find("[data-testid=submit]").HasAttribute("disabled"));
-        Assert.True(page.Find("[data-testid=cancel]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task RunRecord_RunStartedElsewhere_ShowsItLiveCancelsItAndShowsCancelled()
+    {
+        var tool = new BlockingTool();
+        Services.AddSingleton<IAgentTool>(tool);
+        Services.AddSingleton<IChatCompletionService>(new ScriptedChatService([(BlockingTool.ToolName, new KernelArguments())]));
+        await InitializeDatabaseAsync();
+        var run = Services.GetRequiredService<RunManager>().Start(new Agent.Core.Runs.RunRequest("wait forever", "api", "automation", null)).Run!;
+        await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
+
+        page.WaitForAssertion(() =>
+        {
+            var step = page.Find("[data-testid=timeline-tool]");
+            Assert.Equal("running", step.GetAttribute("data-state"));
+            Assert.Equal(BlockingTool.ToolName, step.GetAttribute("data-tool"));
+            Assert.Equal("running", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
+        });
+        page.Find("[data-testid=cancel]").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("cancelled", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
+            Assert.Empty(page.FindAll("[data-testid=cancel]"));
+            Assert.NotNull(page.Find("[data-testid=rerun]"));
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal("error", run.Result!.Status);
+    }
+
+    [Fact]
+    public async Task RunRecord_UnknownInstruction_ShowsNotUnderstood()
+    {
+        await InitializeDatabaseAsync();
+        var runner = Services.GetRequiredService<Agent.Core.Runs.AgentRunner>();
+        var result = await runner.RunAsync(new Agent.Core.Runs.RunRequest("make me a sandwich", "api", null, null), CancellationToken.None);
+
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, result.RequestId));
+
+        page.WaitForAssertion(() => Assert.Equal("not understood", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
+        Assert.Equal("success", result.Status);
     }
 }

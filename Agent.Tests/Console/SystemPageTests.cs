@@ -27,6 +27,8 @@ public sealed class SystemPageTests() : ConsoleTestContext(new Dictionary<string
         page.WaitForAssertion(() => Assert.Equal("local", page.Find("[data-testid=system-provider]").TextContent.Trim()));
         Assert.Equal("0", page.Find("[data-testid=count-requests]").TextContent.Trim());
         Assert.Contains("45 s", page.Find("[data-testid=system-limits]").TextContent);
+        Assert.Contains("SANDBOX", page.Find("[data-testid=system-limits]").TextContent);
+        Assert.Contains("bubblewrap: bubblewrap at /usr/bin/bwrap", page.Find("[data-testid=system-limits]").TextContent);
         Assert.Contains("ops", page.Find("[data-testid=system-service]").TextContent);
         Assert.DoesNotContain(SecretKey, page.Markup);
     }

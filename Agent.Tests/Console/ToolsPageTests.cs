@@ -20,6 +20,7 @@ public sealed class ToolsPageTests() : ConsoleTestContext(new Dictionary<string,
         Assert.Equal("blocked", states["run_command"]);
         Assert.Equal("disabled", states["write_file"]);
         Assert.Contains("requires blocked permission(s): network", page.Find("[data-tool=http_get]").TextContent);
-        Assert.Contains("\"max_lines\"", page.Find("[data-tool=read_file]").InnerHtml);
+        Assert.Contains("max_lines: ", page.Find("[data-tool=read_file]").TextContent);
+        Assert.Contains("Sandbox: bubblewrap. bubblewrap at /usr/bin/bwrap", page.Find("[data-tool=run_command]").TextContent);
     }
 }

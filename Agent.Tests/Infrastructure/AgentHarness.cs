@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace Agent.Tests.Infrastructure;
 
@@ -35,8 +36,12 @@ public sealed class AgentHarness : IAsyncDisposable
 
     public AgentRunner Runner => _services.GetRequiredService<AgentRunner>();
 
-    /// <summary>Local planner by default; <paramref name="settings"/> use configuration keys (<c>Llm:Provider</c>).</summary>
-    public static async Task<AgentHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    /// <summary>
+    /// Local planner by default; <paramref name="settings"/> use configuration keys (<c>Llm:Provider</c>). A
+    /// <paramref name="model"/> (e.g. <see cref="ScriptedChatService"/>) replaces whatever chat service the settings chose.
+    /// </summary>
+    public static async Task<AgentHarness> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, IChatCompletionService? model = null)
     {
         var root = new TempDirectory("agent-core");
         var all = new Dictionary<string, string?>
@@ -57,6 +62,10 @@ public sealed class AgentHarness : IAsyncDisposable
         services.AddSingleton<IRunEventSink>(events);
         configure?.Invoke(services);
         services.AddAgentCore(new ConfigurationBuilder().AddInMemoryCollection(all).Build());
+        if (model is not null)
+        {
+            services.AddSingleton(model);
+        }
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var harness = new AgentHarness(root, provider, events);

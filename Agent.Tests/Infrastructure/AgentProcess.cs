@@ -44,9 +44,17 @@ public sealed class AgentProcess : IAsyncDisposable
         StartAssembly(ServerAssembly, workingDirectory, environment, arguments);
 
     /// <summary>As <see cref="Start"/>, for a server built elsewhere (e.g. from a copy of the sources).</summary>
-    public static AgentProcess StartAssembly(string assembly, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
+    public static AgentProcess StartAssembly(string assembly, string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        StartVia([], assembly, workingDirectory, environment, arguments);
+
+    /// <summary>As <see cref="StartAssembly"/>, with <c>dotnet</c> run through <paramref name="launcher"/> (e.g. setpriv to drop to another user).</summary>
+    public static AgentProcess StartVia(IReadOnlyList<string> launcher, string assembly, string workingDirectory, IDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var part in launcher.Skip(1).Concat(launcher.Count > 0 ? ["dotnet"] : []))
+        {
+            start.ArgumentList.Add(part);
+        }
         start.Environment["XDG_DATA_HOME"] = Path.Combine(workingDirectory, ".xdg-data");
         start.ArgumentList.Add(assembly);
         foreach (var argument in arguments)

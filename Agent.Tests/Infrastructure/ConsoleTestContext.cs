@@ -36,6 +36,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<RunEventBroker>();
         Services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         Services.AddSingleton<RunManager>();
+        Services.AddSingleton<Agent.Web.Components.Audit.ChainStatusMonitor>();
         Services.AddSingleton<Agent.Web.Api.RunRateLimiter>();
         Services.AddScoped<Agent.Web.Security.ConsoleClient>();
         Services.AddScoped<ConsoleRunStarter>();
@@ -44,6 +45,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
     protected IConfiguration Configuration { get; }
 
     protected string WorkspacePath => _root.Combine("workspace");
+
+    protected string DatabasePath => _root.Combine("data", "agent.db");
 
     /// <summary>Migrates the temporary audit database; call before rendering a component that reads it.</summary>
     protected async Task InitializeDatabaseAsync()

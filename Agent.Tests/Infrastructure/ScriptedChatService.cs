@@ -9,13 +9,24 @@ namespace Agent.Tests.Infrastructure;
 /// </summary>
 public sealed class ScriptedChatService(params (string Tool, KernelArguments Arguments)[][] turns) : IChatCompletionService
 {
+    private readonly List<ChatMessageContent[]> _requests = [];
     private int _turn;
 
     public IReadOnlyDictionary<string, object?> Attributes { get; } = new Dictionary<string, object?>();
 
+    /// <summary>The history as it was at each request, so a test can read what the model was told.</summary>
+    public IReadOnlyList<ChatMessageContent[]> Requests
+    {
+        get { lock (_requests) { return _requests.ToArray(); } }
+    }
+
     public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
+        lock (_requests)
+        {
+            _requests.Add(chatHistory.ToArray());
+        }
         var turn = Interlocked.Increment(ref _turn) - 1;
         var reply = new ChatMessageContent(AuthorRole.Assistant, turn < turns.Length ? $"scripted turn {turn + 1}" : "scripted answer", "scripted");
         if (turn < turns.Length)

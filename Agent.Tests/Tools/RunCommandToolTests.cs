@@ -39,22 +39,24 @@ public sealed class RunCommandToolTests : IDisposable
     }
 
     [Fact]
-    public async Task ExecuteAsync_Environment_OnlyPathHomeAndLang()
+    public async Task ExecuteAsync_Environment_OnlyPathHomeTmpdirAndLang()
     {
         Environment.SetEnvironmentVariable("AGENT_TEST_SECRET_TOKEN", "leak-me");
 
         var result = await _tools.RunAsync("run_command", """{"command": "env"}""");
 
         var lines = result.Output!["stdout"]!.GetValue<string>().Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
-        Assert.Equal([$"HOME={_tools.Workspace.FullPath}", "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin"], lines);
+        Assert.Equal(["HOME=/tmp", "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin", "PWD=/workspace", "TMPDIR=/tmp"], lines);
     }
 
     [Fact]
-    public async Task ExecuteAsync_WorkingDirectory_IsTheWorkspace()
+    public async Task ExecuteAsync_WorkingDirectory_IsTheWorkspaceMountedAtAFixedPath()
     {
-        var result = await _tools.RunAsync("run_command", """{"command": "pwd"}""");
+        _tools.WriteWorkspaceFile("marker.txt", "here");
 
-        Assert.Equal(_tools.Workspace.FullPath + "\n", result.Output!["stdout"]!.GetValue<string>());
+        var result = await _tools.RunAsync("run_command", """{"command": "sh", "args": ["-c", "pwd; cat marker.txt"]}""");
+
+        Assert.Equal("/workspace\nhere", result.Output!["stdout"]!.GetValue<string>());
         Assert.Equal(0, result.Output["exit_code"]!.GetValue<int>());
     }
 
@@ -78,32 +80,16 @@ public sealed class RunCommandToolTests : IDisposable
     }
 
     [Fact]
-    public async Task ExecuteAsync_CommandOverTimeout_TimeoutAndWholeProcessTreeKilled()
+    public async Task ExecuteAsync_CommandOverTimeout_TimeoutAndWholeSandboxKilled()
     {
         var clock = Stopwatch.StartNew();
 
-        var result = await _tools.RunAsync("run_command", """{"command": "sh", "args": ["-c", "sleep 30 & echo $! > child.pid; wait"]}""");
+        var result = await _tools.RunAsync("run_command", """{"command": "sh", "args": ["-c", "sleep 31.25 & echo started; wait"]}""");
 
         Assert.Equal(ToolExecutionStatus.Timeout, result.Status);
-        Assert.Equal("Command 'sh' exceeded the 2 s limit (COMMAND_TIMEOUT); its process tree was killed.", result.Error);
+        Assert.Equal("Command 'sh' exceeded the 2 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(8));
-        var child = int.Parse(File.ReadAllText(_tools.InWorkspace("child.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(await ExitsWithinAsync(child, TimeSpan.FromSeconds(3)), $"background child {child} still running");
-    }
-
-    private static async Task<bool> ExitsWithinAsync(int pid, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
-        {
-            // A killed child that nobody reaped yet is a zombie: state Z in /proc/<pid>/stat.
-            var stat = $"/proc/{pid}/stat";
-            if (!File.Exists(stat) || File.ReadAllText(stat).Split(") ")[^1].StartsWith('Z'))
-            {
-                return true;
-            }
-            await Task.Delay(50);
-        }
-        return false;
+        Assert.True(await ProcessTable.WaitUntilAsync(() => ProcessTable.Running("sleep", "31.25").Count == 0, TimeSpan.FromSeconds(3)),
+            "the background sleep survived the timeout");
     }
 }

@@ -115,14 +115,17 @@ public sealed class AuditSearchParameters
         ["principal"] = AuditSortField.Principal,
     };
 
+    public static readonly string[] Statuses = ["running", "success", "tool_error", "error"];
+    public static readonly string[] Sources = ["api", "console"];
+
     [FromQuery(Name = "status")] public string? Status { get; init; }
     [FromQuery(Name = "tool_name")] public string? ToolName { get; init; }
     [FromQuery(Name = "source")] public string? Source { get; init; }
     [FromQuery(Name = "principal")] public string? Principal { get; init; }
-    /// <summary>Inclusive lower bound on created_at (ISO-8601).</summary>
-    [FromQuery(Name = "from")] public DateTimeOffset? From { get; init; }
+    /// <summary>Inclusive lower bound on created_at (ISO-8601); read as text so a bad value gets a 400 that names it.</summary>
+    [FromQuery(Name = "from")] public string? From { get; init; }
     /// <summary>Exclusive upper bound on created_at (ISO-8601).</summary>
-    [FromQuery(Name = "to")] public DateTimeOffset? To { get; init; }
+    [FromQuery(Name = "to")] public string? To { get; init; }
     /// <summary>Words searched in the input, output and error of runs and tool executions.</summary>
     [FromQuery(Name = "q")] public string? Text { get; init; }
     /// <summary>created_at (default), completed_at, duration_ms, status, source or principal.</summary>
@@ -135,6 +138,16 @@ public sealed class AuditSearchParameters
     public (AuditQuery Query, IReadOnlyList<string> Problems) ToQuery()
     {
         var problems = new List<string>();
+        if (Status is { Length: > 0 } && !Statuses.Contains(Status))
+        {
+            problems.Add($"status: must be one of {string.Join(", ", Statuses)}");
+        }
+        if (Source is { Length: > 0 } && !Sources.Contains(Source))
+        {
+            problems.Add($"source: must be one of {string.Join(", ", Sources)}");
+        }
+        var from = Time("from", From, problems);
+        var to = Time("to", To, problems);
         var sort = AuditSortField.CreatedAt;
         if (Sort is { Length: > 0 } && !SortFields.TryGetValue(Sort, out sort))
         {
@@ -146,8 +159,8 @@ public sealed class AuditSearchParameters
             ToolName = ToolName,
             Source = Source,
             Principal = Principal,
-            From = From,
-            To = To,
+            From = from,
+            To = to,
             Text = Text,
             SortBy = sort,
             Descending = Descending ?? true,
@@ -156,6 +169,20 @@ public sealed class AuditSearchParameters
         };
         problems.AddRange(query.Validate());
         return (query, problems);
+    }
+
+    private static DateTimeOffset? Time(string name, string? value, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return time;
+        }
+        problems.Add($"{name}: '{value}' is not an ISO-8601 date-time (e.g. 2026-01-15T10:30:00Z)");
+        return null;
     }
 }
 

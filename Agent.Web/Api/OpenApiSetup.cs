@@ -1,3 +1,4 @@
+using Agent.Web.Api.Docs;
 using Agent.Web.Health;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -48,11 +49,14 @@ public static class OpenApiSetup
                 }
                 return Task.CompletedTask;
             });
+            // After the security requirement is set: the contract declares 401/403 where a key is required.
+            OpenApiContract.Apply(options);
         });
 
     public static WebApplication MapAgentOpenApi(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath);
+        app.UseLocalReDocBundle();
         app.UseSwaggerUI(options =>
         {
             options.RoutePrefix = "docs";

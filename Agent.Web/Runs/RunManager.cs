@@ -7,31 +7,33 @@ namespace Agent.Web.Runs;
 
 /// <summary>
 /// Starts runs (waited for, or in the background), keeps their live state and event history for status, SSE and
-/// cancellation, and forgets finished runs after a while (the audit store keeps them for good). Background runs are
+/// cancellation, and forgets finished runs by count, bytes and age (the audit store keeps them for good). Background runs are
 /// bounded per key (<c>MAX_BACKGROUND_RUNS_PER_KEY</c>) and overall (<c>MAX_BACKGROUND_RUNS</c>); past either bound
 /// a start is refused, not queued.
 /// </summary>
 public sealed partial class RunManager : IDisposable
 {
-    private static readonly TimeSpan KeepFinished = TimeSpan.FromMinutes(30);
-    private const int MaxFinishedKept = 1000;
-
     private readonly ConcurrentDictionary<string, TrackedRun> _runs = new(StringComparer.Ordinal);
     private readonly AgentRunner _runner;
     private readonly TimeProvider _clock;
     private readonly ILogger<RunManager> _logger;
     private readonly IDisposable _subscription;
+    private readonly FinishedRuns _finished;
+    private readonly long _maxHistoryBytes;
     private readonly LimitsOptions _limits;
     private readonly Dictionary<string, int> _backgroundPerKey = new(StringComparer.Ordinal);
     private int _background;
-    private long _starts;
 
-    public RunManager(AgentRunner runner, RunEventBroker broker, TimeProvider clock, IOptions<LimitsOptions> limits, ILogger<RunManager> logger)
+    public RunManager(
+        AgentRunner runner, RunEventBroker broker, TimeProvider clock, IOptions<LimitsOptions> limits, IOptions<RunLimitsOptions> runLimits,
+        ILogger<RunManager> logger)
     {
         _runner = runner;
         _limits = limits.Value;
         _clock = clock;
         _logger = logger;
+        _finished = new FinishedRuns(runLimits.Value, clock);
+        _maxHistoryBytes = runLimits.Value.MaxEventHistoryBytes;
         _subscription = broker.Subscribe(e =>
         {
             if (_runs.TryGetValue(e.RunId, out var run))
@@ -42,6 +44,9 @@ public sealed partial class RunManager : IDisposable
     }
 
     public TrackedRun? Find(string id) => _runs.GetValueOrDefault(id);
+
+    /// <summary>Finished runs still held in memory, and the bytes their histories and results take.</summary>
+    public (int Count, long Bytes) FinishedInMemory => (_finished.Count, _finished.Bytes);
 
     /// <summary>Runs to the end; <paramref name="cancellationToken"/> (e.g. the client disconnecting) cancels the run.</summary>
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
@@ -119,22 +124,27 @@ public sealed partial class RunManager : IDisposable
 
     private TrackedRun Track(RunRequest request)
     {
-        // Sweeping is O(n log n) over the tracked runs; once every 64 starts keeps it off the hot path.
-        if (Interlocked.Increment(ref _starts) % 64 == 0)
-        {
-            ForgetOldRuns();
-        }
-        var run = new TrackedRun(request, _clock.GetUtcNow());
+        // Only the expired runs are touched, oldest first, so this stays cheap on every start.
+        Forget(_finished.Expire());
+        var run = new TrackedRun(request, _clock.GetUtcNow(), _maxHistoryBytes);
         _runs[run.Id] = run;
         return run;
     }
 
+    private void Finish(TrackedRun run, RunResult result)
+    {
+        run.Complete(result, _clock.GetUtcNow());
+        Forget(_finished.Add(run));
+    }
+
     private async Task<RunResult> ExecuteAsync(TrackedRun run)
     {
+        // Every log line written while the run executes (runner, executor, tools, providers) carries its id.
+        using var scope = RunScope(_logger, run.Id);
         try
         {
             var result = await _runner.RunAsync(run.Request, run.CancellationToken);
-            run.Complete(result, _clock.GetUtcNow());
+            Finish(run, result);
             return result;
         }
         catch (Exception ex)
@@ -143,17 +153,14 @@ public sealed partial class RunManager : IDisposable
             LogRunCrashed(_logger, ex, run.Id);
             var failed = new RunResult(run.Id, RunStatus.Error, null, "Internal error: the run could not be recorded.", [], run.CreatedAt,
                 (long)(_clock.GetUtcNow() - run.CreatedAt).TotalMilliseconds);
-            run.Complete(failed, _clock.GetUtcNow());
+            Finish(run, failed);
             throw;
         }
     }
 
-    private void ForgetOldRuns()
+    private void Forget(IReadOnlyList<TrackedRun> runs)
     {
-        var cutoff = _clock.GetUtcNow() - KeepFinished;
-        var finished = _runs.Values.Where(r => r.FinishedAt is not null).OrderBy(r => r.FinishedAt).ToList();
-        var excess = finished.Count - MaxFinishedKept;
-        foreach (var run in finished.Where((r, i) => i < excess || r.FinishedAt < cutoff))
+        foreach (var run in runs)
         {
             _runs.TryRemove(run.Id, out _);
         }
@@ -161,6 +168,7 @@ public sealed partial class RunManager : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
+    private static readonly Func<ILogger, string, IDisposable?> RunScope = LoggerMessage.DefineScope<string>("Run {RunId}");
     /// <summary>A background start: the run, or why it was refused.</summary>
     public sealed record RunStart(TrackedRun? Run, string? Refusal)
     {

@@ -1,14 +1,24 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agent.Core;
 using Agent.Core.Runs;
 
 namespace Agent.Web.Runs;
 
 /// <summary>
 /// A run this process started: its events so far (for replay from the start), its result once finished,
-/// and the token that cancels it.
+/// and the token that cancels it. The history is bounded in bytes: past <paramref name="maxHistoryBytes"/>, events
+/// keep only their short fields, and when even those no longer fit they are left out (the audit keeps everything).
 /// </summary>
-public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt)
+public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, long maxHistoryBytes)
 {
+    /// <summary>Strings longer than this are left out of an event kept in short form.</summary>
+    private const int ShortFieldChars = 200;
+
+    /// <summary>Run id, type, sequence and timestamp around an event's data, roughly, as they go on the wire.</summary>
+    private const int EventEnvelopeBytes = 160;
+
     private readonly List<RunEvent> _events = [];
     private readonly CancellationTokenSource _cancellation = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,6 +44,17 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt)
         get { lock (_events) { return _events.ToArray(); } }
     }
 
+    /// <summary>Bytes the kept event history takes on the wire (close to what it holds in memory).</summary>
+    public long HistoryBytes { get; private set; }
+
+    /// <summary>Events left out of the history entirely because it was full.</summary>
+    public int OmittedEvents { get; private set; }
+
+    /// <summary>The history plus the final result: what keeping this run in memory costs, in bytes.</summary>
+    public long RetainedBytes => HistoryBytes + ResultBytes;
+
+    private long ResultBytes { get; set; }
+
     /// <summary>The key that started the run (its name), or null for an anonymous caller.</summary>
     public string? Owner => Request.Principal;
 
@@ -56,22 +77,55 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt)
 
     internal void Append(RunEvent runEvent)
     {
+        var size = SizeOf(runEvent);
         lock (_events)
         {
+            if (HistoryBytes + size > maxHistoryBytes)
+            {
+                runEvent = Shorten(runEvent, size);
+                size = SizeOf(runEvent);
+                // The end of the run is always kept: readers of the history stop there.
+                if (HistoryBytes + size > maxHistoryBytes && runEvent.Type != RunEventTypes.RunFinished)
+                {
+                    OmittedEvents++;
+                    return;
+                }
+            }
             _events.Add(runEvent);
+            HistoryBytes += size;
             Signal();
         }
     }
 
     internal void Complete(RunResult result, DateTimeOffset finishedAt)
     {
+        var resultBytes = JsonMeasure.Of(writer => JsonSerializer.Serialize(writer, result, JsonDefaults.Compact)).Bytes;
         lock (_events)
         {
             Result = result;
+            ResultBytes = resultBytes;
             FinishedAt = finishedAt;
             Signal();
         }
         _cancellation.Dispose();
+    }
+
+    private static long SizeOf(RunEvent runEvent) => EventEnvelopeBytes + JsonMeasure.Of(runEvent.Data).Bytes;
+
+    /// <summary>The event with its short scalar fields only (ids, names, statuses, timings), saying how much was left out.</summary>
+    private static RunEvent Shorten(RunEvent runEvent, long fullBytes)
+    {
+        var data = new JsonObject();
+        foreach (var (name, value) in runEvent.Data)
+        {
+            if (value is JsonValue scalar && (scalar.GetValueKind() != JsonValueKind.String || scalar.GetValue<string>().Length <= ShortFieldChars))
+            {
+                data[name] = scalar.DeepClone();
+            }
+        }
+        data["detail_omitted"] = true;
+        data["original_bytes"] = fullBytes - EventEnvelopeBytes;
+        return runEvent with { Data = data };
     }
 
     /// <summary>Every event from the first, then live ones, ending after <c>run_finished</c>.</summary>

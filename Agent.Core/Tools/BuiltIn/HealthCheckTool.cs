@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using Agent.Core.Sandbox;
 using Agent.Core.Workspace;
 using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
-/// <summary>Reports the agent's status, platform, .NET version, uptime and workspace.</summary>
-public sealed class HealthCheckTool(WorkspaceRoot workspace, TimeProvider clock) : IAgentTool
+/// <summary>Reports the agent's status, platform, .NET version, uptime, workspace and the command sandbox's mode.</summary>
+public sealed class HealthCheckTool(WorkspaceRoot workspace, CommandSandbox sandbox, TimeProvider clock) : IAgentTool
 {
     private static readonly JsonSchema Schema = ToolSchemas.Parse("""{ "type": "object", "properties": {}, "additionalProperties": false }""");
 
@@ -30,6 +31,8 @@ public sealed class HealthCheckTool(WorkspaceRoot workspace, TimeProvider clock)
             ["dotnet_version"] = Environment.Version.ToString(),
             ["uptime_seconds"] = (long)(clock.GetUtcNow() - started).TotalSeconds,
             ["workspace"] = workspace.FullPath,
+            ["command_sandbox"] = sandbox.Status.Mode,
+            ["command_sandbox_detail"] = sandbox.Status.Detail,
         });
     }
 }

@@ -93,26 +93,44 @@ public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOption
             result["binary"] = true;
             result["message"] = "Binary response; content not shown.";
         }
+        else if (CharsetOf(response) is { } encoding)
+        {
+            result["content"] = encoding.GetString(bytes);
+        }
         else
         {
-            result["content"] = CharsetOf(response).GetString(bytes);
+            // An unknown or disabled charset (utf-7 is disabled in .NET): show the bytes rather than fail.
+            var charset = response.Content.Headers.ContentType!.CharSet;
+            var utf8 = IsUtf8(bytes);
+            result["content"] = (utf8 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes);
+            result["charset_note"] = $"Charset '{charset}' is unknown or disabled; the body is shown as {(utf8 ? "UTF-8" : "bytes (ISO-8859-1)")}.";
         }
         return result;
     }
 
-    private static Encoding CharsetOf(HttpResponseMessage response)
+    /// <summary>The declared charset's encoding, UTF-8 when none is declared, null when it cannot be used.</summary>
+    private static Encoding? CharsetOf(HttpResponseMessage response)
     {
-        try
-        {
-            return response.Content.Headers.ContentType?.CharSet is { Length: > 0 } charset
-                ? Encoding.GetEncoding(charset.Trim('"'))
-                : Encoding.UTF8;
-        }
-        catch (ArgumentException)
+        if (response.Content.Headers.ContentType?.CharSet is not { Length: > 0 } charset)
         {
             return Encoding.UTF8;
         }
+        var name = charset.Trim('"', ' ');
+        if (name.Equals("utf-7", StringComparison.OrdinalIgnoreCase) || name.Equals("utf7", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        try
+        {
+            return Encoding.GetEncoding(name);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
     }
+
+    private static bool IsUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     /// <summary>Accepts only absolute http(s) URLs without credentials whose host is allowed.</summary>
     private Uri Check(string candidate, bool redirect)
@@ -149,12 +167,17 @@ public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOption
 
     private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
 
-    /// <summary>The primary handler for <see cref="HttpClientName"/>: no automatic redirects, cookies or proxy discovery.</summary>
-    internal static HttpMessageHandler CreateHandler() => new SocketsHttpHandler
+    /// <summary>
+    /// The primary handler for <see cref="HttpClientName"/>: no automatic redirects, cookies or proxy (a proxy would
+    /// resolve the host itself), and every connection made by <see cref="HttpConnector"/> to an address it vetted.
+    /// </summary>
+    internal static HttpMessageHandler CreateHandler(HttpConnector connector) => new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
+        UseProxy = false,
         AutomaticDecompression = DecompressionMethods.All,
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = connector.ConnectAsync,
     };
 }

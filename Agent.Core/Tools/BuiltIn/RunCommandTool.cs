@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Agent.Core.Sandbox;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Options;
 using NJsonSchema;
@@ -8,13 +8,16 @@ using NJsonSchema;
 namespace Agent.Core.Tools.BuiltIn;
 
 /// <summary>
-/// Starts an executable named on <c>Tools:CommandAllowlist</c> with an argument list: no shell, working directory
-/// the workspace, an environment of only PATH, HOME (the workspace) and LANG. Output is capped, and the whole
-/// process tree is killed when <c>Tools:CommandTimeout</c> or the executor's deadline passes. Needs the
+/// Starts an executable named on <c>Tools:CommandAllowlist</c> with an argument list (no shell), refusing arguments
+/// that <c>Tools:CommandArgs:&lt;command&gt;</c> denies, inside the bubblewrap sandbox (<see cref="CommandSandbox"/>):
+/// the workspace is its working directory and the only writable place besides a private /tmp. Output is capped,
+/// and the whole sandbox is killed when <c>Tools:CommandTimeout</c> or the executor's deadline passes. Needs the
 /// <c>execute</c> permission, which is blocked by default.
 /// </summary>
-public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
+public sealed class RunCommandTool(WorkspaceRoot workspace, CommandSandbox sandbox, PermissionPolicy policy, IOptions<ToolsOptions> options) : IAgentTool
 {
+    private static readonly string[] SystemPrefixes = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/"];
+
     private static readonly JsonSchema Schema = ToolSchemas.Parse("""
         {
           "type": "object",
@@ -45,36 +48,37 @@ public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOption
         {
             throw new ToolBlockedException($"Command '{command}' is not on the allowlist (COMMAND_ALLOWLIST).");
         }
-        var executable = Locate(command);
-
-        var start = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = workspace.FullPath,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
         foreach (var arg in args)
         {
-            start.ArgumentList.Add(arg);
+            if (_options.DeniedArgumentPrefixes(command).FirstOrDefault(prefix => arg.StartsWith(prefix, StringComparison.Ordinal)) is { } denied)
+            {
+                throw new ToolBlockedException($"Argument '{arg}' is not allowed for '{command}' (Tools:CommandArgs:{command} denies '{denied}').");
+            }
         }
-        start.Environment.Clear();
-        start.Environment["PATH"] = _options.CommandPath;
-        start.Environment["HOME"] = workspace.FullPath;
-        start.Environment["LANG"] = "C.UTF-8";
+        if (sandbox.Recheck() is { CanRun: false } status)
+        {
+            throw new ToolBlockedException($"run_command is unavailable: {status.Detail}");
+        }
+        var executable = Locate(command);
+        var network = (policy.Blocked & ToolPermission.Network) == ToolPermission.None;
 
-        using var process = Process.Start(start) ?? throw new ToolException($"Command '{command}' could not be started.");
+        using var started = sandbox.Start(executable, args, network);
+        var process = started.Process;
         process.StandardInput.Close();
         var stdout = CaptureAsync(process.StandardOutput);
         var stderr = CaptureAsync(process.StandardError);
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(TimeSpan.FromSeconds(_options.CommandTimeout));
-        // Registered on the token itself, so the tree dies even when the executor has already given up on this call.
-        using var kill = limit.Token.Register(() => KillTree(process));
+        var killed = 0;
+        // Registered on the token itself, so the sandbox dies even when the executor has already given up on this call.
+        using var kill = limit.Token.Register(() =>
+        {
+            if (started.KillAll())
+            {
+                Interlocked.Exchange(ref killed, 1);
+            }
+        });
         try
         {
             await process.WaitForExitAsync(limit.Token);
@@ -82,13 +86,17 @@ public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOption
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            if (started.KillAll())
+            {
+                Interlocked.Exchange(ref killed, 1);
+            }
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
-            throw new ToolTimeoutException(
-                $"Command '{command}' exceeded the {_options.CommandTimeout} s limit (COMMAND_TIMEOUT); its process tree was killed.");
+            var what = _options.SandboxDisabled ? "its process tree was killed" : "its sandbox and every process in it were killed";
+            throw new ToolTimeoutException($"Command '{command}' exceeded the {_options.CommandTimeout} s limit (COMMAND_TIMEOUT)" +
+                (Volatile.Read(ref killed) == 1 ? $"; {what}." : "; it had already exited."));
         }
 
         var (outText, outTruncated) = await stdout;
@@ -102,10 +110,14 @@ public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOption
             ["stderr"] = errText,
             ["stdout_truncated"] = outTruncated,
             ["stderr_truncated"] = errTruncated,
+            ["sandbox"] = sandbox.Status.Mode,
         };
     }
 
-    /// <summary>Finds the executable on the configured command path only, never in the workspace or the server's directory.</summary>
+    /// <summary>
+    /// Finds the executable on the configured command path only, never in the workspace or the server's directory;
+    /// with the sandbox on it must sit in a system directory, the only ones that exist inside.
+    /// </summary>
     private string Locate(string command)
     {
         foreach (var directory in _options.CommandPathDirectories)
@@ -113,6 +125,10 @@ public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOption
             var candidate = Path.Combine(directory, command);
             if (File.Exists(candidate) && !workspace.IsInside(Path.GetFullPath(candidate)))
             {
+                if (!_options.SandboxDisabled && !SystemPrefixes.Any(p => candidate.StartsWith(p, StringComparison.Ordinal)))
+                {
+                    throw new ToolBlockedException($"Command '{command}' lives in {directory}, outside the sandbox's system directories (/usr, /bin, /sbin, /lib*).");
+                }
                 return candidate;
             }
         }
@@ -136,20 +152,5 @@ public sealed class RunCommandTool(WorkspaceRoot workspace, IOptions<ToolsOption
             kept.Append(buffer, 0, Math.Min(room, read));
         }
         return (kept.ToString(), truncated);
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
     }
 }

@@ -4,7 +4,6 @@ using Agent.Web.Health;
 using Agent.Web.Runs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using MudBlazor;
 
 namespace Agent.Web.Components.Pages;
 
@@ -27,10 +26,6 @@ public sealed partial class Home : IDisposable
     internal HealthResponse? Health { get; private set; }
     internal IReadOnlyList<RunSummary>? LatestRuns { get; private set; }
     internal ActivitySummary? Activity { get; private set; }
-    internal List<ChartSeries<double>> RunSeries { get; private set; } = [];
-    internal string[] MinuteLabels { get; private set; } = [];
-    internal List<ChartSeries<double>> LatencySeries { get; private set; } = [];
-    internal string[] ToolLabels { get; private set; } = [];
 
     protected override async Task OnInitializedAsync()
     {
@@ -43,19 +38,6 @@ public sealed partial class Home : IDisposable
     {
         LatestRuns = await Audit.LatestAsync(10);
         Activity = await Statistics.ActivityAsync(Window);
-        // Label every tenth minute so the axis stays readable.
-        MinuteLabels = Activity.Minutes.Select((m, i) => i % 10 == 0 ? m.Minute[11..] : "").ToArray();
-        RunSeries =
-        [
-            new() { Name = "Runs", Data = Activity.Minutes.Select(m => (double)m.Runs).ToArray() },
-            new() { Name = "Failures", Data = Activity.Minutes.Select(m => (double)m.Failures).ToArray() },
-        ];
-        ToolLabels = Activity.ToolLatencies.Select(t => t.ToolName).ToArray();
-        LatencySeries =
-        [
-            new() { Name = "p50", Data = Activity.ToolLatencies.Select(t => (double)t.P50Ms).ToArray() },
-            new() { Name = "p95", Data = Activity.ToolLatencies.Select(t => (double)t.P95Ms).ToArray() },
-        ];
     }
 
     private void OnRunEvent(RunEvent runEvent)

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Agent.Core.Auditing;
 using Agent.Core.Configuration;
 using Agent.Core.Llm;
+using Agent.Core.Sandbox;
 using Agent.Core.Workspace;
 using Agent.Web.Health;
 using Agent.Web.Security;
@@ -23,6 +24,7 @@ public sealed partial class SystemStatus
     [Inject] public required WorkspaceRoot Workspace { get; init; }
     [Inject] public required ApiKeyStore Keys { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
+    [Inject] public required CommandSandbox Sandbox { get; init; }
 
     internal SystemInfo? Info { get; private set; }
 
@@ -59,6 +61,7 @@ public sealed partial class SystemStatus
                 ("LLM_TIMEOUT", $"{llm.RequestTimeout} s"),
                 ("LLM_MAX_TOKENS", $"{llm.MaxOutputTokens} tokens"),
                 ("CORS_ORIGINS", agent.CorsOriginList.Count == 0 ? "none" : string.Join(", ", agent.CorsOriginList)),
+                ("SANDBOX", $"{Sandbox.Status.Mode}: {Sandbox.Status.Detail}"),
             ]);
     }
 

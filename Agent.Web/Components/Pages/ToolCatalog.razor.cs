@@ -1,3 +1,4 @@
+using Agent.Core.Sandbox;
 using Agent.Core.Tools;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -9,6 +10,7 @@ public sealed partial class ToolCatalog
 {
     [Inject] public required ToolRegistry Registry { get; init; }
     [Inject] public required PermissionPolicy Policy { get; init; }
+    [Inject] public required CommandSandbox Sandbox { get; init; }
 
     internal IReadOnlyList<string> Blocked => ToolPermissions.Names(Policy.Blocked);
 
@@ -17,6 +19,10 @@ public sealed partial class ToolCatalog
         var denied = Policy.Deny(tool);
         var state = !Registry.IsEnabled(tool.Name) ? "disabled" : denied is not null ? "blocked" : "enabled";
         var reason = state == "disabled" ? "Switched off by DISABLED_TOOLS." : denied;
+        if (tool.Name == "run_command")
+        {
+            reason = $"{reason} Sandbox: {Sandbox.Status.Mode}. {Sandbox.Status.Detail}".TrimStart();
+        }
         return new ToolRow(tool.Name, tool.Description, ToolPermissions.Names(tool.Permissions), state, reason, tool.InputSchema.ToJson());
     });
 

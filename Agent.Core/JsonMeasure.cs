@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Agent.Core;
+
+/// <summary>The size of a JSON value in the wire and audit format, and the first bytes of its text.</summary>
+public readonly record struct JsonExtent(long Bytes, string Preview)
+{
+    /// <summary>What is kept in place of a value too large to keep: how large it was, how much was cut, why, and its start.</summary>
+    public JsonObject ToTruncated(string note)
+    {
+        long kept = Encoding.UTF8.GetByteCount(Preview);
+        return new JsonObject
+        {
+            ["truncated"] = true,
+            ["original_bytes"] = Bytes,
+            ["kept_bytes"] = kept,
+            ["cut_bytes"] = Bytes - kept,
+            ["note"] = note,
+            ["preview"] = Preview,
+        };
+    }
+}
+
+/// <summary>
+/// Measures JSON by writing it to a counter rather than to a string, so that judging a 100 MB value costs no
+/// 100 MB allocation; only the first bytes asked for are kept, as a preview.
+/// </summary>
+public static class JsonMeasure
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JsonDefaults.Compact.Encoder, SkipValidation = true };
+
+    public static JsonExtent Of(JsonNode? node, int previewBytes = 0) =>
+        Of(writer =>
+        {
+            if (node is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                node.WriteTo(writer, JsonDefaults.Compact);
+            }
+        }, previewBytes);
+
+    /// <summary>Measures whatever <paramref name="write"/> writes as one JSON document.</summary>
+    public static JsonExtent Of(Action<Utf8JsonWriter> write, int previewBytes = 0)
+    {
+        var counter = new CountingBufferWriter(previewBytes);
+        using (var writer = new Utf8JsonWriter(counter, WriterOptions))
+        {
+            write(writer);
+        }
+        return new JsonExtent(counter.Written, counter.Preview());
+    }
+
+    /// <summary>Counts what is written into a reused scratch buffer, copying only the first bytes aside.</summary>
+    private sealed class CountingBufferWriter(int previewBytes) : IBufferWriter<byte>
+    {
+        // Three bytes past the preview reveal whether its last character is cut, so it can end on a whole one.
+        private readonly byte[] _head = new byte[Math.Max(0, previewBytes) + 3];
+        private int _headLength;
+        private byte[] _scratch = new byte[4096];
+
+        public long Written { get; private set; }
+
+        public void Advance(int count)
+        {
+            var copy = Math.Min(count, _head.Length - _headLength);
+            if (copy > 0)
+            {
+                _scratch.AsSpan(0, copy).CopyTo(_head.AsSpan(_headLength));
+                _headLength += copy;
+            }
+            Written += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Scratch(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint);
+
+        private byte[] Scratch(int sizeHint)
+        {
+            if (sizeHint > _scratch.Length)
+            {
+                _scratch = new byte[Math.Max(sizeHint, _scratch.Length * 2)];
+            }
+            return _scratch;
+        }
+
+        public string Preview()
+        {
+            var cut = Math.Min(_headLength, Math.Max(0, previewBytes));
+            // Step back over UTF-8 continuation bytes: half a character is not text.
+            while (cut > 0 && cut < _headLength && (_head[cut] & 0xC0) == 0x80)
+            {
+                cut--;
+            }
+            return Encoding.UTF8.GetString(_head, 0, cut);
+        }
+    }
+}
