@@ -20,7 +20,8 @@ internal sealed record ChainSource(string Kind, string Table, string KeyColumn, 
         ["finish_reason"]);
 
     public static readonly ChainSource ToolExecution = new("tool_execution", "tool_executions", "id", "seq", "hash",
-        ["id", "request_id", "decision_id", "tool_name", "input", "output", "status", "error", "duration_ms", "created_at"]);
+        ["id", "request_id", "decision_id", "tool_name", "input", "output", "status", "error", "duration_ms", "created_at", "policy"],
+        ["policy"]);
 
     public static readonly ChainSource SecurityEvent = new("security_event", "security_events", "id", "seq", "hash",
         ["id", "created_at", "client_ip", "method", "route", "status_code", "reason", "principal", "count", "window_end"],

@@ -21,6 +21,7 @@ public static class PolicyServiceCollectionExtensions
         services.AddSingleton<PolicyGate>();
         services.AddSingleton<PolicyDryRun>();
         services.AddSingleton<PastExecutions>();
+        services.AddHostedService<ApprovalRecovery>();
         return services;
     }
 }
