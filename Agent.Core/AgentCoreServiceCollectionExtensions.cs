@@ -1,6 +1,7 @@
 using Agent.Core.Auditing;
 using Agent.Core.Configuration;
 using Agent.Core.Llm;
+using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Core.Tools;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,7 @@ public static class AgentCoreServiceCollectionExtensions
         services.AddAgentTools(configuration);
         services.AddAgentLlm();
         services.AddAgentAudit(configuration);
+        services.AddAgentPolicy(configuration);
         services.TryAddSingleton<IRunEventSink, NullRunEventSink>();
         services.AddSingleton<AgentRunner>();
         return services;
@@ -39,6 +41,7 @@ public static class AgentCoreServiceCollectionExtensions
         _ = services.GetRequiredService<IOptions<ToolsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RunLimitsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuditOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<PolicyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LimitsOptions>>().Value;
     }
 }

@@ -1,4 +1,5 @@
 using Agent.Web.Api;
+using Agent.Web.Approvals;
 using Agent.Web.Components;
 using Agent.Web.Health;
 using Agent.Web.Runs;
@@ -39,6 +40,7 @@ public static class AgentWebApplicationExtensions
         app.MapSignOut();
         app.MapConsoleEndpoints();
         app.MapAuditApi();
+        app.MapApprovalApi();
         app.MapAgentOpenApi();
         app.MapStaticAssets();
         // Our own CSP already says frame-ancestors 'none'; Blazor must not add a second, weaker policy header.

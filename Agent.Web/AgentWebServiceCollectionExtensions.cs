@@ -1,6 +1,7 @@
 using Agent.Core.Configuration;
 using Agent.Core.Runs;
 using Agent.Web.Api;
+using Agent.Web.Approvals;
 using Agent.Web.Health;
 using Agent.Web.Runs;
 using Agent.Web.Security;
@@ -19,6 +20,7 @@ public static class AgentWebServiceCollectionExtensions
         services.AddApiErrorHandling();
 
         services.AddAgentAuthentication();
+        services.AddAgentApprovals();
         services.AddAgentRateLimiting();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<AgentOptions>>((cors, agent) =>

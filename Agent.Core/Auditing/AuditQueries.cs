@@ -184,7 +184,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
             decisions[r.Id].Select(d => new DecisionDetail(d.Id, d.Step, d.Reasoning, ParseJson(d.SelectedTools), d.Model,
                 d.InputTokens, d.OutputTokens, d.LatencyMs, d.CreatedAt)).ToList(),
             executions[r.Id].Select(e => new ToolExecutionDetail(e.Id, e.DecisionId, e.ToolName, ParseJson(e.Input), ParseJson(e.Output),
-                e.Status, e.Error, e.DurationMs, e.CreatedAt)).ToList())).ToList();
+                e.Status, e.Error, e.DurationMs, e.CreatedAt, ParseJson(e.Policy))).ToList())).ToList();
     }
 
     /// <summary>Stored JSON as JSON; anything unparseable is kept verbatim as a string rather than lost.</summary>

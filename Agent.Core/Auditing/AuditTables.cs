@@ -64,7 +64,8 @@ internal static class AuditTables
         .Hashed("status", e => e.Status)
         .Hashed("error", e => e.Error)
         .Hashed("duration_ms", e => e.DurationMs)
-        .Hashed("created_at", e => Time(e.CreatedAt));
+        .Hashed("created_at", e => Time(e.CreatedAt))
+        .HashedWhenSet("policy", e => e.Policy);
 
     public static readonly ChainSource<SecurityEventRecord> SecurityEvent = new ChainSource<SecurityEventRecord>("security_event", "security_events", "id")
     {

@@ -40,4 +40,5 @@ public sealed record ToolExecutionDetail(
     string Status,
     string? Error,
     long DurationMs,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    JsonElement? Policy = null);

@@ -14,6 +14,9 @@ public sealed class ToolExecutionRecord
     public long DurationMs { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Why the call ran or not (rule, effect, policy version, approval or grant) as JSON; null on rows from before policies.</summary>
+    public string? Policy { get; set; }
+
     /// <summary>Position in the audit chain and the hash that seals this row (see <see cref="AuditChain"/>).</summary>
     public long Seq { get; set; }
     public string Hash { get; set; } = "";

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Core.Auditing;
 using Agent.Core.Configuration;
 using Agent.Core.Llm;
+using Agent.Core.Policy;
 using Agent.Core.Tools;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -305,7 +307,8 @@ public sealed partial class AgentRunner(
                 : call.Exception is not null
                 ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
                     $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
-                : run.Budget.KeepOutput(await executor.ExecuteAsync(toolName, input, cancellationToken));
+                : run.Budget.KeepOutput(await executor.ExecuteAsync(toolName, input,
+                    new ToolCallContext(run.Request.RunId, run.Request.Principal, decisionId, call.Id) { Publish = run.Publish }, cancellationToken));
         }
         catch (OperationCanceledException)
         {
@@ -368,6 +371,7 @@ public sealed partial class AgentRunner(
             Error = result.Error,
             DurationMs = result.DurationMs,
             CreatedAt = clock.GetUtcNow(),
+            Policy = result.Policy?.ToJson(),
         };
 
     private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result) =>
@@ -380,6 +384,7 @@ public sealed partial class AgentRunner(
             ["output"] = result.Output?.DeepClone(),
             ["error"] = result.Error,
             ["truncated"] = result.Truncated,
+            ["policy"] = result.Policy is null ? null : JsonSerializer.SerializeToNode(result.Policy, JsonDefaults.Compact),
         });
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));

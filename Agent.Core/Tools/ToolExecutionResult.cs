@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Agent.Core.Policy;
 
 namespace Agent.Core.Tools;
 
@@ -13,4 +14,7 @@ public sealed record ToolExecutionResult(
     bool Truncated = false)
 {
     public bool Succeeded => Status == ToolExecutionStatus.Success;
+
+    /// <summary>Why the policy let the call through or not; null when it never reached the policy (unknown tool).</summary>
+    public ExecutionPolicy? Policy { get; init; }
 }

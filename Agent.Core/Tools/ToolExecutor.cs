@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Agent.Core.Configuration;
+using Agent.Core.Policy;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,29 +17,41 @@ public sealed partial class ToolExecutor(
     PermissionPolicy policy,
     IOptions<AgentOptions> options,
     IOptions<RunLimitsOptions> runLimits,
-    ILogger<ToolExecutor> logger)
+    ILogger<ToolExecutor> logger,
+    PolicyGate? gate = null)
 {
     /// <summary>Bytes of an oversized input kept, as a preview, in the result, the events and the audit.</summary>
     public const int InputPreviewBytes = 2048;
+
+    // Without the policy services (a bare tool set), only the permission fence decides, and nothing is asked.
+    private readonly EffectivePolicy _rules = gate?.Policy ?? EffectivePolicy.Create([], policy.Blocked);
 
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.MaxToolTimeout);
     private readonly int _maxOutput = options.Value.MaxOutputSize;
     private readonly int _maxArgumentBytes = runLimits.Value.MaxToolArgumentBytes;
 
-    public async Task<ToolExecutionResult> ExecuteAsync(string toolName, JsonNode? input, CancellationToken cancellationToken)
+    public async Task<ToolExecutionResult> ExecuteAsync(string toolName, JsonNode? input, CancellationToken cancellationToken) =>
+        await ExecuteAsync(toolName, input, null, cancellationToken);
+
+    /// <summary>With <paramref name="context"/>, a call the policy asks about can wait for a person; without, it is refused.</summary>
+    public async Task<ToolExecutionResult> ExecuteAsync(string toolName, JsonNode? input, ToolCallContext? context, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        ExecutionPolicy? decided = null;
         JsonNode? recordedInput = null;
         ToolExecutionResult Finish(ToolExecutionStatus status, JsonNode? output = null, string? error = null, bool truncated = false)
         {
             LogExecuted(logger, toolName, status.ToWire(), clock.ElapsedMilliseconds);
-            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, clock.ElapsedMilliseconds, truncated);
+            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, clock.ElapsedMilliseconds, truncated) { Policy = decided };
         }
 
         if (!registry.TryGet(toolName, out var tool))
         {
             return Finish(ToolExecutionStatus.UnknownTool, error: $"Tool '{toolName}' is not in the allowlist.");
         }
+        // The permission fence first, then the rules (first match); both are recorded with the execution.
+        var decision = _rules.Evaluate(tool, input);
+        decided = ExecutionPolicy.From(decision);
         if (policy.Deny(tool) is { } reason)
         {
             return Finish(ToolExecutionStatus.Blocked, error: reason);
@@ -52,6 +65,10 @@ public sealed partial class ToolExecutor(
             recordedInput = size.ToTruncated(refusal);
             return Finish(ToolExecutionStatus.Blocked, error: refusal);
         }
+        if (decision.Effect == PolicyEffect.Deny)
+        {
+            return Finish(ToolExecutionStatus.Blocked, error: PolicyGate.Refusal(decision));
+        }
 
         var arguments = input ?? new JsonObject();
         if (arguments is not JsonObject argumentObject)
@@ -62,6 +79,18 @@ public sealed partial class ToolExecutor(
         if (violations.Count > 0)
         {
             return Finish(ToolExecutionStatus.InvalidInput, error: "Invalid input: " + string.Join("; ", ToolInputErrors.Describe(violations)));
+        }
+        // Asked only once the call is known to be valid: nobody is asked about a call that could not run.
+        if (decision.Effect == PolicyEffect.Ask && gate is not null)
+        {
+            var answer = await gate.AskAsync(decision, tool, argumentObject, context, cancellationToken);
+            decided = answer.Policy;
+            if (!answer.Allowed)
+            {
+                return Finish(ToolExecutionStatus.Blocked, error: answer.Refusal);
+            }
+            // The tool's duration and timeout start when it runs, not when the person was asked.
+            clock.Restart();
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -44,8 +44,9 @@ public sealed record ToolExecutionResponse(
     JsonNode? Output,
     JsonNode? Input,
     string? Error,
-    bool Truncated)
+    bool Truncated,
+    Agent.Core.Policy.ExecutionPolicy? Policy = null)
 {
     public static ToolExecutionResponse From(ToolExecutionResult e) =>
-        new(e.ToolName, e.Status.ToWire(), e.DurationMs, e.Output, e.Input, e.Error, e.Truncated);
+        new(e.ToolName, e.Status.ToWire(), e.DurationMs, e.Output, e.Input, e.Error, e.Truncated, e.Policy);
 }

@@ -33,7 +33,12 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
 
     public DateTimeOffset? FinishedAt { get; private set; }
 
-    public string Status => Result?.Status ?? RunStatus.Running;
+    public string Status => Result?.Status ?? (_awaitingApprovals > 0 ? AwaitingApproval : RunStatus.Running);
+
+    /// <summary>The live status of a run paused until a person answers an approval request.</summary>
+    public const string AwaitingApproval = "awaiting_approval";
+
+    private int _awaitingApprovals;
 
     public CancellationToken CancellationToken => _cancellation.Token;
 
@@ -77,6 +82,15 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
 
     internal void Append(RunEvent runEvent)
     {
+        // The status follows the approval events as they pass, before any shortening of the history.
+        if (runEvent.Type == Agent.Core.Policy.ApprovalEvents.Requested)
+        {
+            Interlocked.Increment(ref _awaitingApprovals);
+        }
+        else if (runEvent.Type == Agent.Core.Policy.ApprovalEvents.Decided)
+        {
+            Interlocked.Decrement(ref _awaitingApprovals);
+        }
         var size = SizeOf(runEvent);
         lock (_events)
         {

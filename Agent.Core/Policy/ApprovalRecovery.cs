@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Agent.Core.Policy;
+
+/// <summary>
+/// At start-up, after the audit database has closed the runs a stop left <c>running</c> (as <c>interrupted</c>), closes
+/// the approval requests those runs were waiting on, so no request stays pending for a run that no longer exists.
+/// </summary>
+public sealed class ApprovalRecovery(IApprovalStore store, ApprovalCoordinator approvals, TimeProvider clock) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var pending in await store.ListAsync(ApprovalStatus.Pending, int.MaxValue, cancellationToken))
+        {
+            if (!approvals.Waiting.Contains(pending.Id))
+            {
+                await approvals.DecideAsync(pending.Id, new ApprovalVerdict(ApprovalStatus.Expired, "system", clock.GetUtcNow(),
+                    Comment: "The server restarted before anyone answered; the run ended as interrupted."), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agent.Tests.Auditing;
+using Agent.Tests.Infrastructure;
+
+namespace Agent.Tests.Policy;
+
+/// <summary>A run that asks, answered through the API; every answer checked in the audit and the chain.</summary>
+public sealed class ApprovalApiTests
+{
+    private const string RunnerKey = "runner-key-0123456789abcdef";
+
+    private static AgentApplication App(string timeoutSeconds = "600") => new(new Dictionary<string, string?>
+    {
+        ["Policy:Rules:0:Id"] = "ask-writes",
+        ["Policy:Rules:0:Tool"] = "write_file",
+        ["Policy:Rules:0:Effect"] = "ask",
+        ["Policy:Rules:0:Reason"] = "writes need a look",
+        ["Policy:ApprovalTimeout"] = timeoutSeconds,
+        ["Agent:ApiKeys:runner"] = RunnerKey,
+        ["Agent:KeyRoles:runner"] = "runner",
+        ["Agent:KeyRoles:" + AgentApplication.ApiKeyName] = "admin",
+        ["Agent:RateLimitEnabled"] = "false",
+    });
+
+    private static async Task<(string RunId, JsonElement Approval)> StartAskingRunAsync(AgentApplication app, HttpClient admin)
+    {
+        var runner = app.CreateClient();
+        runner.DefaultRequestHeaders.Add("X-API-Key", RunnerKey);
+        var started = await runner.PostAsJsonAsync("/agent/runs", new { input = "write 'hello' to notes.txt" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var pending = (await admin.GetJsonAsync("/approvals?status=pending")).RootElement;
+            if (pending.GetArrayLength() > 0)
+            {
+                return (runId, pending[0].Clone());
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The run never asked.");
+    }
+
+    private static async Task<JsonElement> FinishedRunAsync(HttpClient client, string runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var run = (await client.GetJsonAsync($"/agent/runs/{runId}")).RootElement.Clone();
+            if (run.GetProperty("status").GetString() is not ("running" or "awaiting_approval"))
+            {
+                return run;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The run never finished.");
+    }
+
+    private static async Task<JsonElement> StoredPolicyAsync(AgentApplication app, string runId)
+    {
+        var rows = await app.QueryAsync($"SELECT policy FROM tool_executions WHERE request_id = '{runId}'");
+        return JsonDocument.Parse((string)Assert.Single(rows)["policy"]!).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Ask_ApprovedThroughTheApi_RunsTheToolAndRecordsTheApprovalInTheChain()
+    {
+        await using var app = App();
+        var admin = app.CreateAuthenticatedClient();
+        var (runId, approval) = await StartAskingRunAsync(app, admin);
+
+        Assert.Equal(("ask-writes", "write_file", "runner", "pending"), (approval.GetProperty("rule_id").GetString(),
+            approval.GetProperty("tool_name").GetString(), approval.GetProperty("principal").GetString(), approval.GetProperty("status").GetString()));
+        Assert.Equal(runId, approval.GetProperty("request_id").GetString());
+        Assert.Equal("notes.txt", approval.GetProperty("input").GetProperty("path").GetString());
+        Assert.Equal("awaiting_approval", (await admin.GetJsonAsync($"/agent/runs/{runId}")).RootElement.GetProperty("status").GetString());
+        Assert.False(File.Exists(Path.Combine(app.WorkspacePath, "notes.txt")));
+
+        var id = approval.GetProperty("id").GetString();
+        var approved = await admin.PostAsJsonAsync($"/approvals/{id}/approve", new { scope = "once", comment = "fine" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var run = await FinishedRunAsync(admin, runId);
+
+        Assert.Equal("success", run.GetProperty("status").GetString());
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(app.WorkspacePath, "notes.txt")));
+        var policy = await StoredPolicyAsync(app, runId);
+        Assert.Equal(("ask-writes", "ask"), (policy.GetProperty("rule").GetString(), policy.GetProperty("effect").GetString()));
+        Assert.Equal((id, "approved", AgentApplication.ApiKeyName, "once", "fine"), (policy.GetProperty("approval").GetProperty("id").GetString(),
+            policy.GetProperty("approval").GetProperty("status").GetString(), policy.GetProperty("approval").GetProperty("decided_by").GetString(),
+            policy.GetProperty("approval").GetProperty("scope").GetString(), policy.GetProperty("approval").GetProperty("comment").GetString()));
+        var returned = run.GetProperty("result").GetProperty("tool_executions")[0].GetProperty("policy");
+        Assert.Equal("ask-writes", returned.GetProperty("rule").GetString());
+        Assert.True((await app.VerifyAsync()).IsValid);
+        // Editing the recorded approval is tampering the chain reports.
+        await app.TamperAsync($"UPDATE tool_executions SET policy = replace(policy, 'fine', 'forged') WHERE request_id = '{runId}'");
+        Assert.False((await app.VerifyAsync()).IsValid);
+    }
+
+    [Fact]
+    public async Task Ask_DeniedThroughTheApi_EndsBlockedWithTheReasonAndIsRecorded()
+    {
+        await using var app = App();
+        var admin = app.CreateAuthenticatedClient();
+        var (runId, approval) = await StartAskingRunAsync(app, admin);
+        var id = approval.GetProperty("id").GetString();
+
+        var denied = await admin.PostAsJsonAsync($"/approvals/{id}/deny", new { comment = "not today" });
+        var again = await admin.PostAsJsonAsync($"/approvals/{id}/approve", new { scope = "everyone" });
+        var run = await FinishedRunAsync(admin, runId);
+
+        Assert.Equal(HttpStatusCode.OK, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("tool_error", run.GetProperty("status").GetString());
+        var execution = run.GetProperty("result").GetProperty("tool_executions")[0];
+        Assert.Equal("blocked", execution.GetProperty("status").GetString());
+        Assert.Contains("not today", execution.GetProperty("error").GetString());
+        Assert.False(File.Exists(Path.Combine(app.WorkspacePath, "notes.txt")));
+        var policy = await StoredPolicyAsync(app, runId);
+        Assert.Equal(("denied", "not today"), (policy.GetProperty("approval").GetProperty("status").GetString(),
+            policy.GetProperty("approval").GetProperty("comment").GetString()));
+        Assert.Empty((await admin.GetJsonAsync("/grants")).RootElement.EnumerateArray());
+        Assert.True((await app.VerifyAsync()).IsValid);
+    }
+
+    [Fact]
+    public async Task Ask_Unanswered_ExpiresAndEndsBlocked()
+    {
+        await using var app = App(timeoutSeconds: "1");
+        var admin = app.CreateAuthenticatedClient();
+        var (runId, approval) = await StartAskingRunAsync(app, admin);
+
+        var run = await FinishedRunAsync(admin, runId);
+
+        var execution = run.GetProperty("result").GetProperty("tool_executions")[0];
+        Assert.Equal("blocked", execution.GetProperty("status").GetString());
+        Assert.Contains("Policy:ApprovalTimeout", execution.GetProperty("error").GetString());
+        var stored = (await admin.GetJsonAsync($"/approvals/{approval.GetProperty("id").GetString()}")).RootElement;
+        Assert.Equal(("expired", "system"), (stored.GetProperty("status").GetString(), stored.GetProperty("decided_by").GetString()));
+        Assert.Equal("expired", (await StoredPolicyAsync(app, runId)).GetProperty("approval").GetProperty("status").GetString());
+        Assert.True((await app.VerifyAsync()).IsValid);
+    }
+
+    [Fact]
+    public async Task ApprovalApi_RunnerKey_IsForbidden()
+    {
+        await using var app = App();
+        var runner = app.CreateClient();
+        runner.DefaultRequestHeaders.Add("X-API-Key", RunnerKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await runner.GetAsync("/approvals")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await runner.PostAsJsonAsync("/approvals/x/approve", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await runner.GetAsync("/grants")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/approvals")).StatusCode);
+    }
+}
