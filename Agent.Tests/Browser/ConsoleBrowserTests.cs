@@ -51,6 +51,8 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         page.Load += (_, _) => loads++;
 
         await page.Locator("#instruction").FillAsync("List the files in the workspace");
+        // The button enables once the circuit holds the text, so the shortcut cannot race the value binding.
+        await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
         await page.Locator("#instruction").PressAsync("Control+Enter");
 
         await page.WaitForURLAsync(RunUrl());

@@ -150,6 +150,8 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await page.GotoAsync("/run");
         await ConsoleSession.WaitForInteractiveAsync(page);
         await page.Locator("#instruction").FillAsync("Again " + HostileText.Combined);
+        // The button enables once the circuit holds the text, so the shortcut cannot race the value binding.
+        await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
         await page.Locator("#instruction").PressAsync("Control+Enter");
         await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "tool_error");
