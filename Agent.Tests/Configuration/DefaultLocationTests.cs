@@ -11,7 +11,7 @@ public sealed class DefaultLocationTests
     {
         using var directory = new TempDirectory("agent-defaults");
         var dataHome = directory.Combine("data-home");
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
 
         await using var server = AgentProcess.Start(directory.Path, new Dictionary<string, string>
         {
@@ -37,7 +37,7 @@ public sealed class DefaultLocationTests
     {
         using var directory = new TempDirectory("agent-defaults");
         var home = Directory.CreateDirectory(directory.Combine("home")).FullName;
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
 
         await using var server = AgentProcess.Start(directory.Path, new Dictionary<string, string>
         {
@@ -59,7 +59,7 @@ public sealed class DefaultLocationTests
     {
         using var directory = new TempDirectory("agent-defaults");
         var project = Path.Combine(RepositoryPaths.Root, "Agent.Web");
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
 
         await using var server = AgentProcess.Start(project, new Dictionary<string, string>
         {

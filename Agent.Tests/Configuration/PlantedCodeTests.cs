@@ -56,7 +56,7 @@ public sealed class PlantedCodeTests
         Assert.Equal(-1, image.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Route)));
 
         var run = Directory.CreateDirectory(directory.Combine("run")).FullName;
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         await using var server = AgentProcess.StartAssembly(assembly, run, new Dictionary<string, string>
         {

@@ -84,7 +84,7 @@ public sealed class ConsoleSessionTests(BrowserFixture browser)
     public async Task PlainRestart_SessionSurvives_SignedOutSessionStaysDead_KeysAreOwnerOnly()
     {
         using var root = new TempDirectory("agent-restart");
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         var environment = new Dictionary<string, string>
         {
