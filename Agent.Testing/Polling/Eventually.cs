@@ -42,10 +42,11 @@ public static class Eventually
         }
     }
 
-    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => UntilAsync(condition, timeout, () => what);
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null) =>
+        UntilAsync(condition, timeout, () => what, interval);
 
-    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
-        UntilAsync(() => Task.FromResult(condition()), timeout, () => what);
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, TimeSpan? interval = null) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, () => what, interval);
 
     /// <summary>Reads <paramref name="probe"/> until <paramref name="done"/> accepts its value and returns that value; throws naming <paramref name="what"/> and the last value otherwise.</summary>
     public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, TimeSpan? interval = null)

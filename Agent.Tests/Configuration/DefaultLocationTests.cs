@@ -4,6 +4,7 @@ using Agent.Tests.Infrastructure;
 namespace Agent.Tests.Configuration;
 
 /// <summary>With no configuration the workspace and database live in the per-user data directory, never beside the sources, and start-up says where.</summary>
+[Trait("Category", "Process")]
 public sealed class DefaultLocationTests
 {
     [Fact]

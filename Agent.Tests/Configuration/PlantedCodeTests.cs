@@ -14,6 +14,7 @@ namespace Agent.Tests.Configuration;
 /// workspace and into the old in-project layout (Agent.Web/workspace, Agent.Web/data). The server is then built
 /// from a copy of the sources, as `dotnet run` or ./test.sh would: the build succeeds and the page is not served.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class PlantedCodeTests
 {
     private const string Route = "/pwn-planted-7f3a";

@@ -4,6 +4,7 @@ using Agent.Tests.Infrastructure;
 
 namespace Agent.Tests.Configuration;
 
+[Trait("Category", "Process")]
 public sealed class StartupConfigurationTests
 {
     [Theory]
