@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
 namespace Agent.Testing;

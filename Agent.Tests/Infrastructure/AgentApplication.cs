@@ -51,6 +51,10 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (Settings.GetValueOrDefault("Agent:DatabasePath") is { Length: > 0 } database)
+        {
+            MigratedDatabase.CopyTo(database);
+        }
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Settings)
         {
