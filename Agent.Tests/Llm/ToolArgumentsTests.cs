@@ -41,7 +41,7 @@ public sealed class ToolArgumentsTests
         var json = ToolArguments.ToJson(call, new ReadFileShape())!;
 
         Assert.Equal("""{"path":"007","max_lines":20}""", json.ToJsonString());
-        Assert.Equal(20, json["max_lines"]!.GetValue<int>());
+        Assert.Equal(new ReadFileInput { Path = "007", MaxLines = 20 }, ToolInputSchema.Read(json, typeof(ReadFileInput)));
         Assert.Empty(readFile.Validate(json.ToJsonString()));
         Assert.Equal("""{"url":"https://x"}""", ToolArguments.ToJson(
             new FunctionCallContent("fetch_url", arguments: new KernelArguments { ["url"] = "https://x" }), tool)!.ToJsonString());
