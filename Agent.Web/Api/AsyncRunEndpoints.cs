@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Agent.Core.Auditing;
@@ -18,7 +19,8 @@ public static class AsyncRunEndpoints
         var runs = app.MapGroup("/agent/runs")
             .WithTags("Async runs")
             .WithStandardErrors()
-            .RequireAuthorization(ApiPolicies.LiveRuns);
+            .RequireAuthorization(ApiPolicies.LiveRuns)
+            .ValidateBodies();
 
         runs.MapPost("/", Start)
             .WithName("StartRun")
@@ -39,14 +41,10 @@ public static class AsyncRunEndpoints
         return app;
     }
 
-    internal static Results<Accepted<AsyncRunAccepted>, UnprocessableEntity<ErrorResponse>, JsonHttpResult<ErrorResponse>> Start(
-        AgentRunRequest body, HttpContext http, RunManager runs)
+    internal static Results<Accepted<AsyncRunAccepted>, JsonHttpResult<ErrorResponse>> Start(
+        [Required] AgentRunRequest? body, HttpContext http, RunManager runs)
     {
-        if (AgentEndpoints.Reject(body, http) is { } invalid)
-        {
-            return invalid;
-        }
-        var start = runs.Start(AgentEndpoints.CreateRunRequest(body, http));
+        var start = runs.Start(AgentEndpoints.CreateRunRequest(body!, http));
         if (start.Run is not { } run)
         {
             http.RecordRejection(StatusCodes.Status429TooManyRequests, SecurityEventReasons.TooManyRuns);
