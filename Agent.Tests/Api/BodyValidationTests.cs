@@ -36,6 +36,20 @@ public sealed class BodyValidationTests
     }
 
     [Theory]
+    [InlineData("/agent/run")]
+    [InlineData("/agent/runs")]
+    public async Task OpenApi_RunBody_StaysARequiredAgentRunRequest(string path)
+    {
+        await using var app = App();
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+
+        var body = document["paths"]![path]!["post"]!["requestBody"]!;
+        Assert.True(body["required"]!.GetValue<bool>());
+        Assert.Equal("""{"$ref":"#/components/schemas/AgentRunRequest"}""", body["content"]!["application/json"]!["schema"]!.ToJsonString());
+    }
+
+    [Theory]
     [InlineData("/agent/run", "null", "body: a JSON object is required")]
     [InlineData("/agent/run", "", "body: a JSON object is required")]
     [InlineData("/agent/runs", "null", "body: a JSON object is required")]

@@ -1,8 +1,9 @@
-using System.ComponentModel.DataAnnotations;
 using Agent.Core.Runs;
 using Agent.Web.Runs;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Agent.Web.Api;
 
@@ -26,11 +27,11 @@ public static class AgentEndpoints
         return app;
     }
 
-    /// <summary>The body arrives valid: the group's <see cref="BodyValidation"/> filter answers 422 otherwise.</summary>
+    // The body arrives valid: the group's BodyValidation filter answers 422 otherwise.
     internal static async Task<Ok<AgentRunResponse>> RunAsync(
-        [Required] AgentRunRequest? body, HttpContext http, RunManager runs, CancellationToken cancellationToken)
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] AgentRunRequest body, HttpContext http, RunManager runs, CancellationToken cancellationToken)
     {
-        var result = await runs.RunAsync(CreateRunRequest(body!, http), cancellationToken);
+        var result = await runs.RunAsync(CreateRunRequest(body, http), cancellationToken);
         return TypedResults.Ok(AgentRunResponse.From(result));
     }
 

@@ -5,7 +5,7 @@ using Agent.Core.Tools;
 
 namespace Agent.Web.Api;
 
-/// <summary>Body of <c>POST /agent/run</c> and <c>POST /agent/runs</c>; checked by <see cref="BodyValidation"/>.</summary>
+/// <summary>Body of <c>POST /agent/run</c>.</summary>
 public sealed record AgentRunRequest(
     [property: Required(AllowEmptyStrings = true, ErrorMessage = "field required")]
     [property: MinLength(1, ErrorMessage = "must be at least {1} character")]

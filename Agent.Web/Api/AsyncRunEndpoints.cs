@@ -1,10 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Agent.Core.Auditing;
 using Agent.Web.Runs;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Agent.Web.Api;
 
@@ -42,9 +43,9 @@ public static class AsyncRunEndpoints
     }
 
     internal static Results<Accepted<AsyncRunAccepted>, JsonHttpResult<ErrorResponse>> Start(
-        [Required] AgentRunRequest? body, HttpContext http, RunManager runs)
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] AgentRunRequest body, HttpContext http, RunManager runs)
     {
-        var start = runs.Start(AgentEndpoints.CreateRunRequest(body!, http));
+        var start = runs.Start(AgentEndpoints.CreateRunRequest(body, http));
         if (start.Run is not { } run)
         {
             http.RecordRejection(StatusCodes.Status429TooManyRequests, SecurityEventReasons.TooManyRuns);

@@ -45,11 +45,13 @@ public static class BodyValidation
 
     private static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
-        // Decided once per endpoint, from the handler's parameters: the bodies are the records that carry annotations.
+        // Decided once per endpoint, from the handler's parameters: the bodies are the records that carry annotations,
+        // and a body is required unless its parameter is nullable (an empty body binds as null when the endpoint allows it).
+        var nullability = new NullabilityInfoContext();
         var bodies = context.MethodInfo.GetParameters()
             .Select((parameter, index) => (Parameter: parameter, Index: index))
             .Where(p => IsAnnotated(p.Parameter.ParameterType))
-            .Select(p => (p.Index, Required: p.Parameter.GetCustomAttribute<RequiredAttribute>() is not null))
+            .Select(p => (p.Index, Required: nullability.Create(p.Parameter).WriteState == NullabilityState.NotNull))
             .ToArray();
         if (bodies.Length == 0)
         {
