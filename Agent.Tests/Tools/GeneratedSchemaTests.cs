@@ -89,6 +89,18 @@ public sealed class GeneratedSchemaTests : IDisposable
         Assert.True(read.Output!["truncated"]!.GetValue<bool>());
     }
 
+    [Theory]
+    [InlineData("list_dir", """{"path": null}""", "Invalid input: path: StringExpected")]
+    [InlineData("search_files", """{"pattern": null, "query": "x"}""", "Invalid input: pattern: StringExpected")]
+    [InlineData("run_command", """{"command": "ls", "args": null}""", "Invalid input: args: ArrayExpected")]
+    public async Task ExecuteAsync_NullForANullableRecordProperty_InvalidInput(string tool, string json, string expected)
+    {
+        var result = await _tools.RunAsync(tool, json);
+
+        Assert.Equal(ToolExecutionStatus.InvalidInput, result.Status);
+        Assert.Equal(expected, result.Error);
+    }
+
     [Fact]
     public void InputSchema_SameRecord_GeneratedOnce()
     {
