@@ -60,7 +60,9 @@ public static class JsonMeasure
     private sealed class CountingBufferWriter(int previewBytes) : IBufferWriter<byte>
     {
         // Three bytes past the preview reveal whether its last character is cut, so it can end on a whole one.
-        private readonly byte[] _head = new byte[Math.Max(0, previewBytes) + 3];
+        private readonly int _headLimit = Math.Max(0, previewBytes) + 3;
+        // Grown with what is written, never to the limit up front: the limit may be a whole run's output budget.
+        private byte[] _head = [];
         private int _headLength;
         private byte[] _scratch = new byte[4096];
 
@@ -68,9 +70,13 @@ public static class JsonMeasure
 
         public void Advance(int count)
         {
-            var copy = Math.Min(count, _head.Length - _headLength);
+            var copy = Math.Min(count, _headLimit - _headLength);
             if (copy > 0)
             {
+                if (_headLength + copy > _head.Length)
+                {
+                    Array.Resize(ref _head, (int)Math.Min(_headLimit, Math.Max(_headLength + copy, 2L * _head.Length)));
+                }
                 _scratch.AsSpan(0, copy).CopyTo(_head.AsSpan(_headLength));
                 _headLength += copy;
             }
