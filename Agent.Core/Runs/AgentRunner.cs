@@ -400,13 +400,24 @@ public sealed partial class AgentRunner(
         return refusal is null ? ArgumentsToJson(call) : size.ToTruncated(refusal);
     }
 
+    /// <summary>{"status","output","error"} as the model reads it, written from the result without copying its output.</summary>
     private static string ResultForModel(ToolExecutionResult result) =>
-        new JsonObject
+        JsonText.Write(writer =>
         {
-            ["status"] = result.Status.ToWire(),
-            ["output"] = result.Output?.DeepClone(),
-            ["error"] = result.Error,
-        }.ToJsonString(JsonDefaults.Compact);
+            writer.WriteStartObject();
+            writer.WriteString("status", result.Status.ToWire());
+            writer.WritePropertyName("output");
+            if (result.Output is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                result.Output.WriteTo(writer, JsonDefaults.Compact);
+            }
+            writer.WriteString("error", result.Error);
+            writer.WriteEndObject();
+        });
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Run finished {Status} after {Executions} tool execution(s) in {DurationMs} ms")]
     private static partial void LogRunFinished(ILogger logger, string status, int executions, long durationMs);
