@@ -355,8 +355,9 @@ public sealed partial class AgentRunner(
     private async Task RecordExecutionAsync(RunContext run, long decisionId, FunctionCallContent call, ToolExecutionResult result)
     {
         run.Executions.Add(result);
-        await audit.RecordExecutionAsync(ToRecord(run, decisionId, result));
-        PublishCompleted(run, call, result);
+        var record = ToRecord(run, decisionId, result);
+        await audit.RecordExecutionAsync(record);
+        PublishCompleted(run, call, result, record.Output);
     }
 
     private ToolExecutionRecord ToRecord(RunContext run, long decisionId, ToolExecutionResult result) =>
@@ -374,14 +375,18 @@ public sealed partial class AgentRunner(
             Policy = result.Policy?.ToJson(),
         };
 
-    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result) =>
+    /// <summary>
+    /// The event's output is parsed from the audit row's text when there is one: a node over the parsed document is
+    /// written (to the history, SignalR, SSE) without being built entry by entry, where a deep copy builds every node.
+    /// </summary>
+    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result, string? outputJson = null) =>
         run.Publish(RunEventTypes.ToolCompleted, new JsonObject
         {
             ["call_id"] = call.Id,
             ["tool_name"] = result.ToolName,
             ["status"] = result.Status.ToWire(),
             ["duration_ms"] = result.DurationMs,
-            ["output"] = result.Output?.DeepClone(),
+            ["output"] = outputJson is not null ? JsonNode.Parse(outputJson) : result.Output?.DeepClone(),
             ["error"] = result.Error,
             ["truncated"] = result.Truncated,
             ["policy"] = result.Policy is null ? null : JsonSerializer.SerializeToNode(result.Policy, JsonDefaults.Compact),
