@@ -36,8 +36,17 @@ public static class SlowRunsBenchmark
             await PinAsync(load.Pid, 1);
         }
 
+        // A cold server met by 1,000 runs at once spends the first wave compiling; a few rounds of 50 runs get the
+        // run path (and the LLM client's) through the JIT first, as the throughput sweep's warm-up does.
+        using (var warmClient = AgentClient.Create(server.BaseAddress, TimeSpan.FromSeconds(120)))
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => AgentClient.RunAsync(warmClient, AgentClient.ListFiles)));
+            }
+        }
         var modelTimePerRun = TurnTime * SlowModelServer.TurnsPerRun;
-        var warmUp = modelTimePerRun * 2;
+        var warmUp = modelTimePerRun * 3;
         using var probeStop = new CancellationTokenSource();
         load.Go(server.BaseAddress, warmUp, measured);
         var probe = Task.Run(async () =>
