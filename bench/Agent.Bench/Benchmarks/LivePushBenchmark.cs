@@ -15,8 +15,7 @@ public static class LivePushBenchmark
         Console.WriteLine("== 4: live push to SignalR subscribers (clients in a separate process)");
         var workspace = Workspaces.CreateWithEntries(context, "push-workspace");
         var data = context.NewDirectory("push-data");
-        await using var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(),
-            context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), Path.Combine(context.Scratch, "agent-push.log"));
+        await using var server = await context.StartServerAsync(context.AgentDll, context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), "agent-push.log");
         using var client = AgentClient.Create(server.BaseAddress);
         // The same warm-up as the throughput sweep: one run left the JIT compiling on the measured path.
         await Wrk.RunAsync(context, server.BaseAddress, 4, LoadSweep.WarmUp);
@@ -40,7 +39,7 @@ public static class LivePushBenchmark
     }
 
     private static async Task<(Percentiles Latencies, double ServerCpuMsPerRun, double ClientsCpuMsPerRun)> MeasureAsync(
-        ServerProcess server, HttpClient client, int subscribers, int runs)
+        AgentProcess server, HttpClient client, int subscribers, int runs)
     {
         await using var clients = await PushClients.Child.StartAsync(server.BaseAddress, subscribers);
         // Warm-up runs with the subscribers connected, so that no measured message pays for the push path's JIT.
@@ -51,7 +50,7 @@ public static class LivePushBenchmark
         await Task.Delay(500);
         await clients.SendAsync("RESET");
 
-        var (serverBefore, clientsBefore) = (ProcessCpu.Read(server.Pid), ProcessCpu.Read(clients.Pid));
+        var (serverBefore, clientsBefore) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(clients.Pid));
         for (var i = 0; i < runs; i++)
         {
             await AgentClient.RunAsync(client, AgentClient.ListFiles);
@@ -64,7 +63,7 @@ public static class LivePushBenchmark
         {
             await Task.Delay(100);
         }
-        var (serverAfter, clientsAfter) = (ProcessCpu.Read(server.Pid), ProcessCpu.Read(clients.Pid));
+        var (serverAfter, clientsAfter) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(clients.Pid));
         if (arrived < expected)
         {
             Console.WriteLine($"   warning: {expected - arrived} of {expected} tool_completed events did not arrive");

@@ -15,16 +15,16 @@ public static class LoadSweep
 
     /// <summary>Each level's wrk figures and the server's CPU (user + system) per run completed in it.</summary>
     public static async Task<(IReadOnlyList<WrkResult> Results, IReadOnlyDictionary<int, double> CpuMsPerRun)> RunAsync(
-        BenchContext context, ServerProcess server, TimeSpan perLevel)
+        BenchContext context, AgentProcess server, TimeSpan perLevel)
     {
         await Wrk.RunAsync(context, server.BaseAddress, 4, WarmUp);
         var results = new List<WrkResult>();
         var cpu = new Dictionary<int, double>();
         foreach (var connections in Concurrency)
         {
-            var before = ProcessCpu.Read(server.Pid);
+            var before = ProcessCpu.Read(server.Id);
             var result = await Wrk.RunAsync(context, server.BaseAddress, connections, perLevel);
-            cpu[connections] = ProcessCpu.MsPerRun(before, ProcessCpu.Read(server.Pid), result.Summary.Requests - result.Summary.StatusErrors);
+            cpu[connections] = ProcessCpu.MsPerRun(before, ProcessCpu.Read(server.Id), result.Summary.Requests - result.Summary.StatusErrors);
             Console.WriteLine($"   c={connections,-3} {result.RequestsPerSecond,8:0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  " +
                 $"errors {result.Errors}  server CPU {cpu[connections]:0.00} ms/request");
             results.Add(result);

@@ -29,10 +29,10 @@ public static class SlowRunsBenchmark
         environment["LLM_API_KEY"] = "slow-model-key";
         environment["LLM_MODEL"] = "slow-model";
         environment["LLM_TIMEOUT"] = "60";
-        await using var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(), environment, Path.Combine(context.Scratch, "agent-slow.log"));
+        await using var server = await context.StartServerAsync(context.AgentDll, environment, "agent-slow.log");
         if (pinned)
         {
-            await PinAsync(server.Pid, 0);
+            await PinAsync(server.Id, 0);
             await PinAsync(load.Pid, 1);
         }
 
@@ -55,10 +55,10 @@ public static class SlowRunsBenchmark
             return await HealthProbe.RunAsync(server.BaseAddress, TimeSpan.FromMilliseconds(50), probeStop.Token);
         });
         await Task.Delay(warmUp);
-        var (serverBefore, loadBefore) = (ProcessCpu.Read(server.Pid), ProcessCpu.Read(load.Pid));
+        var (serverBefore, loadBefore) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(load.Pid));
         var window = Stopwatch.StartNew();
         await Task.Delay(measured);
-        var (serverAfter, loadAfter) = (ProcessCpu.Read(server.Pid), ProcessCpu.Read(load.Pid));
+        var (serverAfter, loadAfter) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(load.Pid));
         var windowSeconds = window.Elapsed.TotalSeconds;
         var outcome = await load.OutcomeAsync();
         await probeStop.CancelAsync();
