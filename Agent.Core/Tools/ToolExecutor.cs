@@ -20,6 +20,7 @@ public sealed partial class ToolExecutor(
     IOptions<AgentOptions> options,
     IOptions<RunLimitsOptions> runLimits,
     ILogger<ToolExecutor> logger,
+    TimeProvider clock,
     PolicyGate? gate = null)
 {
     /// <summary>Bytes of an oversized input kept, as a preview, in the result, the events and the audit.</summary>
@@ -38,13 +39,13 @@ public sealed partial class ToolExecutor(
     /// <summary>With <paramref name="context"/>, a call the policy asks about can wait for a person; without, it is refused.</summary>
     public async Task<ToolExecutionResult> ExecuteAsync(string toolName, JsonNode? input, ToolCallContext? context, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var elapsed = Stopwatch.StartNew();
         ExecutionPolicy? decided = null;
         JsonNode? recordedInput = null;
         ToolExecutionResult Finish(ToolExecutionStatus status, JsonNode? output = null, string? error = null, bool truncated = false)
         {
-            LogExecuted(logger, toolName, status.ToWire(), clock.ElapsedMilliseconds);
-            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, clock.ElapsedMilliseconds, truncated) { Policy = decided };
+            LogExecuted(logger, toolName, status.ToWire(), elapsed.ElapsedMilliseconds);
+            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, elapsed.ElapsedMilliseconds, truncated) { Policy = decided };
         }
 
         if (!registry.TryGet(toolName, out var tool))
@@ -102,16 +103,17 @@ public sealed partial class ToolExecutor(
                 return Finish(ToolExecutionStatus.Blocked, error: answer.Refusal);
             }
             // The tool's duration and timeout start when it runs, not when the person was asked.
-            clock.Restart();
+            elapsed.Restart();
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
+        // Both deadlines run on the injected clock, so a test advances time instead of waiting for it.
+        using var timer = new CancellationTokenSource(_timeout, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             // Task.Run + WaitAsync: a tool that ignores its token is abandoned at the deadline instead of holding the run.
             var output = await Task.Run(() => tool.ExecuteAsync(typedInput, deadline.Token), deadline.Token)
-                .WaitAsync(_timeout, cancellationToken);
+                .WaitAsync(_timeout, clock, cancellationToken);
             return Cap(output, out var truncated) is var capped && truncated
                 ? Finish(ToolExecutionStatus.Success, capped, truncated: true)
                 : Finish(ToolExecutionStatus.Success, output);

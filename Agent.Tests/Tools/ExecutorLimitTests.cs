@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Agent.Core;
 using Agent.Core.Tools;
 using Agent.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Agent.Tests.Tools;
 
@@ -13,14 +13,19 @@ public sealed class ExecutorLimitTests
     public async Task ExecuteAsync_ToolIgnoringItsToken_TimeoutAtMaxToolTimeout()
     {
         using var stubborn = new StubbornTool();
-        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxToolTimeout"] = "1" }, s => s.AddSingleton<IAgentTool>(stubborn));
-        var clock = Stopwatch.StartNew();
+        var clock = new FakeTimeProvider();
+        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxToolTimeout"] = "600" },
+            s => s.AddSingleton<IAgentTool>(stubborn).AddSingleton<TimeProvider>(clock));
 
-        var result = await tools.RunAsync("stubborn", "{}");
+        var running = tools.RunAsync("stubborn", "{}");
+        // Ten minutes on the injected clock, none on the real one: just short of the deadline the call is held, at it abandoned.
+        clock.Advance(TimeSpan.FromSeconds(600) - TimeSpan.FromMilliseconds(1));
+        Assert.False(running.IsCompleted, "the call ended before MAX_TOOL_TIMEOUT had passed");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(ToolExecutionStatus.Timeout, result.Status);
-        Assert.Equal("Tool 'stubborn' exceeded the 1 s timeout (MAX_TOOL_TIMEOUT).", result.Error);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        Assert.Equal("Tool 'stubborn' exceeded the 600 s timeout (MAX_TOOL_TIMEOUT).", result.Error);
     }
 
     [Fact]

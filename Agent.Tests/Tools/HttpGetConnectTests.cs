@@ -5,6 +5,7 @@ using Agent.Core.Tools;
 using Agent.Core.Tools.BuiltIn;
 using Agent.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Agent.Tests.Tools;
 
@@ -133,6 +134,31 @@ public sealed class HttpGetConnectTests
             Interlocked.Increment(ref _calls);
             return Task.FromResult(addresses);
         }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ServerNeverAnswers_TimeoutAtHttpTimeoutOnTheInjectedClock()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var clock = new FakeTimeProvider();
+        var settings = Settings("silent.test", allowPrivate: true);
+        settings["Tools:HttpTimeout"] = "300";
+        settings["Agent:MaxToolTimeout"] = "600";
+        using var tools = new ToolHarness(settings,
+            s => s.AddSingleton<IHostResolver>(new ScriptedResolver(IPAddress.Loopback)).AddSingleton<TimeProvider>(clock));
+
+        var running = tools.RunAsync("http_get", $$"""{"url": "http://silent.test:{{((IPEndPoint)silent.LocalEndpoint).Port}}/"}""");
+        // Connected and waiting for an answer that never comes; the deadline was armed before the request went out.
+        using var connection = await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        // Five minutes on the injected clock, none on the real one.
+        clock.Advance(TimeSpan.FromSeconds(299.9));
+        Assert.False(running.IsCompleted, "the request ended before HTTP_TIMEOUT had passed");
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ToolExecutionStatus.Timeout, result.Status);
+        Assert.Equal("http_get exceeded the 300 s limit (HTTP_TIMEOUT).", result.Error);
     }
 
     /// <summary>An HTTP/1.1 server on 127.0.0.1 that answers "ok" and counts connections.</summary>

@@ -1,6 +1,8 @@
-using System.Diagnostics;
+using System.Globalization;
 using Agent.Core.Tools;
 using Agent.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Agent.Tests.Tools;
 
@@ -8,14 +10,18 @@ namespace Agent.Tests.Tools;
 [Trait("Category", "Process")]
 public sealed class RunCommandToolTests : IDisposable
 {
-    private readonly ToolHarness _tools = new(new Dictionary<string, string?>
+    private readonly ToolHarness _tools = new(Settings(commandTimeout: 2));
+
+    private static Dictionary<string, string?> Settings(int commandTimeout) => new()
     {
         ["Agent:BlockedPermissions"] = "network",
         ["Tools:CommandAllowlist"] = "echo,env,pwd,seq,sh,cat",
-        ["Tools:CommandTimeout"] = "2",
+        ["Tools:CommandTimeout"] = commandTimeout.ToString(CultureInfo.InvariantCulture),
+        // Beyond any COMMAND_TIMEOUT here, so the command's own deadline is always the one reached.
+        ["Agent:MaxToolTimeout"] = "600",
         ["Tools:CommandMaxOutput"] = "1000",
         ["Agent:MaxOutputSize"] = "100000",
-    });
+    };
 
     public void Dispose() => _tools.Dispose();
 
@@ -83,14 +89,25 @@ public sealed class RunCommandToolTests : IDisposable
     [Fact]
     public async Task ExecuteAsync_CommandOverTimeout_TimeoutAndWholeSandboxKilled()
     {
-        var clock = Stopwatch.StartNew();
+        // COMMAND_TIMEOUT runs on the injected clock: two minutes of it pass here without waiting for them.
+        var clock = new FakeTimeProvider();
+        using var tools = new ToolHarness(Settings(commandTimeout: 120), s => s.AddSingleton<TimeProvider>(clock));
+        var before = ProcessTable.Running("sleep", "31.25");
+        var running = tools.RunAsync("run_command", """{"command": "sh", "args": ["-c", "sleep 31.25 & echo started; wait"]}""");
+        // The sandbox really runs (so the kill below can fail) before any time passes.
+        await Eventually.UntilAsync(() => ProcessTable.Running("sleep", "31.25").Except(before).Any(), TimeSpan.FromSeconds(10), "the sandboxed sleep starting");
 
-        var result = await _tools.RunAsync("run_command", """{"command": "sh", "args": ["-c", "sleep 31.25 & echo started; wait"]}""");
+        // The tool arms its deadline as it starts the sandbox, so one step reaches it; more only if a slow thread armed it late.
+        for (var step = 0; step < 4 && !running.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(120));
+            await Task.WhenAny(running, Task.Delay(500));
+        }
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(ToolExecutionStatus.Timeout, result.Status);
-        Assert.Equal("Command 'sh' exceeded the 2 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(8));
-        Assert.True(await Eventually.TryUntilAsync(() => ProcessTable.Running("sleep", "31.25").Count == 0, TimeSpan.FromSeconds(3)),
+        Assert.Equal("Command 'sh' exceeded the 120 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);
+        Assert.True(await Eventually.TryUntilAsync(() => !ProcessTable.Running("sleep", "31.25").Except(before).Any(), TimeSpan.FromSeconds(3)),
             "the background sleep survived the timeout");
     }
 }

@@ -11,7 +11,7 @@ namespace Agent.Core.Tools.BuiltIn;
 /// checked against the same allowlist; the body is read up to <c>Tools:HttpMaxResponseSize</c> bytes, within
 /// <c>Tools:HttpTimeout</c> seconds. Needs the <c>network</c> permission, which is blocked by default.
 /// </summary>
-public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOptions> options) : AgentTool<HttpGetInput>
+public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOptions> options, TimeProvider clock) : AgentTool<HttpGetInput>
 {
     /// <summary>The named client; its primary handler never follows redirects by itself.</summary>
     public const string HttpClientName = "agent-tools-http-get";
@@ -29,8 +29,8 @@ public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOption
         var requested = input.Url;
         var url = Check(requested, redirect: false);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(_options.HttpTimeout));
+        using var timer = new CancellationTokenSource(TimeSpan.FromSeconds(_options.HttpTimeout), clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var client = clients.CreateClient(HttpClientName);
         try
         {

@@ -13,7 +13,7 @@ namespace Agent.Core.Tools.BuiltIn;
 /// and the whole sandbox is killed when <c>Tools:CommandTimeout</c> or the executor's deadline passes. Needs the
 /// <c>execute</c> permission, which is blocked by default.
 /// </summary>
-public sealed class RunCommandTool(WorkspaceRoot workspace, CommandSandbox sandbox, PermissionPolicy policy, IOptions<ToolsOptions> options) : AgentTool<RunCommandInput>
+public sealed class RunCommandTool(WorkspaceRoot workspace, CommandSandbox sandbox, PermissionPolicy policy, IOptions<ToolsOptions> options, TimeProvider clock) : AgentTool<RunCommandInput>
 {
     private static readonly string[] SystemPrefixes = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/"];
 
@@ -52,8 +52,8 @@ public sealed class RunCommandTool(WorkspaceRoot workspace, CommandSandbox sandb
         var stdout = CaptureAsync(process.StandardOutput);
         var stderr = CaptureAsync(process.StandardError);
 
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromSeconds(_options.CommandTimeout));
+        using var timer = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CommandTimeout), clock);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var killed = 0;
         // Registered on the token itself, so the sandbox dies even when the executor has already given up on this call.
         using var kill = limit.Token.Register(() =>
