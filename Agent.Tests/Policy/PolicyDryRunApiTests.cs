@@ -75,7 +75,7 @@ public sealed class PolicyDryRunApiTests
         var secrets = rules["no-secrets"];
         Assert.Equal(("deny", 2, 2), (secrets.GetProperty("effect").GetString(), secrets.GetProperty("matched").GetInt32(), secrets.GetProperty("changed").GetInt32()));
         Assert.Equal(2, secrets.GetProperty("transitions").GetProperty("allow->deny").GetInt32());
-        Assert.Equal([runs[1], runs[2]], secrets.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("request_id").GetString()).Order());
+        Assert.Equal(new[] { runs[1], runs[2] }.Order(), secrets.GetProperty("examples").EnumerateArray().Select(e => e.GetProperty("request_id").GetString()).Order());
         Assert.All(secrets.GetProperty("examples").EnumerateArray(), e => Assert.Equal(("allow", "deny", "default"),
             (e.GetProperty("from").GetString(), e.GetProperty("to").GetString(), e.GetProperty("from_rule").GetString())));
         // ask-writes: only the write of a.txt (secrets/k.txt was taken by the earlier rule).
