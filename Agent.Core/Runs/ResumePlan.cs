@@ -26,9 +26,10 @@ internal sealed record ResumePlan(IReadOnlyList<RecordedTurn> Turns, int PausedC
     public static ResumePlan Build(ResumedRun run)
     {
         var approval = run.Approval;
-        if (approval.Status != ApprovalStatus.Pending)
+        // Claimed while pending at start-up, so any answer it has now was given after the restart and still applies.
+        if (!ApprovalStatus.All.Contains(approval.Status))
         {
-            throw new RunResumeException($"its approval request '{approval.Id}' is {approval.Status}, not pending");
+            throw new RunResumeException($"its approval request '{approval.Id}' is gone");
         }
         if (run.Decisions.Count == 0)
         {
