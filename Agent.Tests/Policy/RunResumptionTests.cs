@@ -82,6 +82,23 @@ public sealed class RunResumptionTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_AnsweredAfterTheRestartBeforeTheRunWaitsAgain_UsesThatAnswer()
+    {
+        await WriteStoppedRunsAsync(decisionOffset: 0, expiresIn: TimeSpan.FromMinutes(10));
+        await using var second = await AgentHarness.StartAsync(_settings);
+        var ticket = Assert.Single(second.Services.GetRequiredService<ResumableRuns>().Claimed);
+        // An operator quicker than the resumption: the request is answered while no run waits on it yet.
+        await second.Services.GetRequiredService<ApprovalCoordinator>().DecideAsync("approval-1",
+            new ApprovalVerdict(ApprovalStatus.Approved, "operator", DateTimeOffset.UtcNow, Comment: "early"));
+
+        var result = await ResumeAsync(second, ticket);
+
+        Assert.Equal(RunStatus.Success, result.Status);
+        Assert.Equal(("approved", "early"), (Assert.Single(result.ToolExecutions).Policy!.Approval!.Status, result.ToolExecutions[0].Policy!.Approval!.Comment));
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(_root.Combine("workspace"), "notes.txt")));
+    }
+
+    [Fact]
     public async Task Resume_RequestOverdueAtRestart_ExpiresAtOnce_CallIsBlockedAndTheModelTold()
     {
         await WriteStoppedRunsAsync(decisionOffset: 0, expiresIn: TimeSpan.FromMinutes(-1));
