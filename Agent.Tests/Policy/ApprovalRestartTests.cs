@@ -129,6 +129,39 @@ public sealed class ApprovalRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task GracefulStop_WhileASynchronousRunWaits_DoesNotCancelIt_AndTheNextProcessFinishesIt()
+    {
+        // The host gives open requests 3 s to finish, then drops them; the dropped caller must not end the run.
+        _environment["DOTNET_shutdownTimeoutSeconds"] = "3";
+        string runId, approvalId;
+        await using (var first = await StartAsync())
+        {
+            using var runner = Client(RunnerKey);
+            using var admin = Client(AdminKey);
+            var waiting = runner.PostAsJsonAsync("/agent/run", new { input = Instruction });
+            JsonElement pending = default;
+            await WaitForAsync(async () =>
+            {
+                pending = (await admin.GetJsonAsync("/approvals?status=pending")).RootElement.Clone();
+                return pending.GetArrayLength() == 1;
+            }, "the synchronous run to ask");
+            (runId, approvalId) = (pending[0].GetProperty("request_id").GetString()!, pending[0].GetProperty("id").GetString()!);
+            using var term = Process.Start("kill", ["-TERM", first.Id.ToString(CultureInfo.InvariantCulture)]);
+            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), "The server did not stop on SIGTERM.");
+            await Assert.ThrowsAnyAsync<Exception>(async () => (await waiting).EnsureSuccessStatusCode());
+        }
+        Assert.Equal(("running", null), ((string?)(await AuditDatabase.QueryAsync(DatabasePath, $"SELECT status FROM requests WHERE id = '{runId}'"))[0]["status"],
+            (string?)(await AuditDatabase.QueryAsync(DatabasePath, $"SELECT error FROM requests WHERE id = '{runId}'"))[0]["error"]));
+
+        await using var second = await StartAsync();
+        using var approver = Client(AdminKey);
+        Assert.Equal("awaiting_approval", await StatusAsync(approver, runId));
+        Assert.Equal(HttpStatusCode.OK, (await approver.PostAsJsonAsync($"/approvals/{approvalId}/approve", new { })).StatusCode);
+        Assert.Equal("success", (await FinishedAsync(approver, runId)).GetProperty("status").GetString());
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(Workspace, "notes.txt")));
+    }
+
+    [Fact]
     public async Task Restart_WithThePolicyChangedToDeny_RunEndsErrorWithTheReason_AndTheRequestIsClosed()
     {
         var (runId, approvalId) = await PauseOnApprovalThenAsync(server => server.Kill());
