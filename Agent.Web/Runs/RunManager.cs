@@ -21,13 +21,13 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
     private readonly FinishedRuns _finished;
     private readonly long _maxHistoryBytes;
     private readonly LimitsOptions _limits;
-    private readonly IHostApplicationLifetime _lifetime;
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly Dictionary<string, int> _backgroundPerKey = new(StringComparer.Ordinal);
     private int _background;
 
     public RunManager(
         AgentRunner runner, RunEventBroker broker, TimeProvider clock, IOptions<LimitsOptions> limits, IOptions<RunLimitsOptions> runLimits,
-        ILogger<RunManager> logger, IHostApplicationLifetime lifetime)
+        ILogger<RunManager> logger, IHostApplicationLifetime? lifetime = null)
     {
         _runner = runner;
         _lifetime = lifetime;
@@ -57,7 +57,7 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
         using var link = cancellationToken.Register(() =>
         {
             // A server stopping drops its connections: the run is not the client's to end then, and a pause on an approval resumes after the restart.
-            if (!_lifetime.ApplicationStopping.IsCancellationRequested)
+            if (_lifetime?.ApplicationStopping.IsCancellationRequested != true)
             {
                 run.Cancel($"{request.Principal ?? "the caller"} (the client disconnected)");
             }
