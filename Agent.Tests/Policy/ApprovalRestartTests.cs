@@ -15,6 +15,7 @@ namespace Agent.Tests.Policy;
 /// "write 'hello' to notes.txt") and a rule asking about every write_file.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "Process")]
 public sealed class ApprovalRestartTests : IDisposable
 {
     private const string RunnerKey = "restart-runner-0123456789abcdef";
@@ -27,7 +28,7 @@ public sealed class ApprovalRestartTests : IDisposable
 
     public ApprovalRestartTests()
     {
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         _baseUrl = new Uri($"http://127.0.0.1:{port}");
         Directory.CreateDirectory(Workspace);
         _environment = new Dictionary<string, string>

@@ -129,7 +129,7 @@ public sealed class PolicyDryRunApiTests
             new { id = "ok", tool = "no_such_tool", effect = "maybe", when = new { hosts = new[] { "https://example.com/x" } } },
         ];
 
-        var response = await admin.PostAsJsonAsync("/policy/dry-run", new { rules, last = 0 });
+        var response = await admin.PostAsJsonAsync("/policy/dry-run", new { rules, last = 10 });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -140,7 +140,12 @@ public sealed class PolicyDryRunApiTests
         Assert.Contains(details, d => d.Contains("Policy:Rules:1:Effect") && d.Contains("'maybe'"));
         Assert.Contains(details, d => d.Contains("Policy:Rules:1:Tool") && d.Contains("matches no tool"));
         Assert.Contains(details, d => d.Contains("Policy:Rules:1:When:Hosts:0"));
-        Assert.Contains(details, d => d.StartsWith("last:", StringComparison.Ordinal));
         Assert.DoesNotContain(details, d => d.Contains("Rules:0"));
+
+        // The replay window is checked with the body, before the rules are read.
+        var window = await admin.PostAsJsonAsync("/policy/dry-run", new { rules = ProposedRules, last = 0 });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, window.StatusCode);
+        var windowDetails = (await window.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("details").EnumerateArray().Select(d => d.GetString()!);
+        Assert.Contains(windowDetails, d => d.StartsWith("last:", StringComparison.Ordinal));
     }
 }
