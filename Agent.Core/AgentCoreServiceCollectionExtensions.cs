@@ -30,6 +30,11 @@ public static class AgentCoreServiceCollectionExtensions
         services.AddAgentPolicy(configuration);
         services.TryAddSingleton<IRunEventSink, NullRunEventSink>();
         services.AddSingleton<AgentRunner>();
+        // Registered after the audit and policy sweeps, so resumed runs start once both have run.
+        services.AddSingleton<ResumableRuns>();
+        services.AddSingleton<RunResumeLoader>();
+        services.TryAddSingleton<IResumedRunHost, BackgroundResumedRunHost>();
+        services.AddHostedService<RunResumption>();
         return services;
     }
 

@@ -38,6 +38,8 @@ public static class AgentWebServiceCollectionExtensions
         services.AddSingleton<RunEventBroker>();
         services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         services.AddSingleton<RunManager>();
+        // Runs resumed after a restart are tracked like any other (status, SSE, SignalR, cancel).
+        services.AddSingleton<IResumedRunHost>(sp => sp.GetRequiredService<RunManager>());
         services.AddScoped<ConsoleRunStarter>();
         services.AddSignalR().AddJsonProtocol(o => Core.JsonDefaults.ApplyTo(o.PayloadSerializerOptions));
         services.AddHostedService<RunEventForwarder>();

@@ -5,12 +5,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Core.Auditing;
 
-/// <summary>At start-up: applies migrations, switches to WAL, starts the chain writer, and closes runs a crash left <c>running</c>.</summary>
+/// <summary>
+/// At start-up: applies migrations, switches to WAL, starts the chain writer, and closes runs a crash left <c>running</c>,
+/// except those <see cref="ResumableRuns"/> claims (paused on a pending approval), which are resumed instead.
+/// </summary>
 public sealed partial class AuditDatabaseInitializer(
     IDbContextFactory<AuditDbContext> contexts,
     AuditChain chain,
     TimeProvider clock,
-    ILogger<AuditDatabaseInitializer> logger) : IHostedService
+    ILogger<AuditDatabaseInitializer> logger,
+    ResumableRuns? resumable = null) : IHostedService
 {
     public const string InterruptedError = "interrupted";
 
@@ -26,6 +30,12 @@ public sealed partial class AuditDatabaseInitializer(
                 .OrderBy(r => r.Seq)
                 .Select(r => r.Id)
                 .ToListAsync(cancellationToken);
+        }
+        // Decided here, once, before anything else runs: a claimed run is resumed and never also closed.
+        if (resumable is not null)
+        {
+            var resumed = await resumable.ClaimAsync(interrupted, cancellationToken);
+            interrupted.RemoveAll(resumed.Contains);
         }
 
         // The writer starts once the schema exists; with a host it is already running, without one this starts it.

@@ -11,6 +11,8 @@ public static class SecurityEventReasons
     public const string InvalidBody = "invalid_body";
     /// <summary>A valid key whose role does not allow the route (403).</summary>
     public const string RoleForbidden = "role_forbidden";
+    /// <summary>A non-admin key approving a call its own key's run asked for (403): separation of duties.</summary>
+    public const string OwnRequest = "own_request";
     /// <summary>A run or audit row of another key, answered as if it did not exist (404).</summary>
     public const string NotOwner = "not_owner";
     /// <summary>A live channel (SignalR, SSE, WebSocket) opened from a foreign origin (403).</summary>

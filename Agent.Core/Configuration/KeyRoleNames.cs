@@ -12,7 +12,10 @@ public static class KeyRoleNames
     /// <summary>Everything, other keys' runs included.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [Runner, Auditor, Admin];
+    /// <summary>Lists and decides approvals, lists and revokes grants, follows the runs awaiting approval; starts nothing.</summary>
+    public const string Operator = "operator";
 
-    public static bool IsValid(string? role) => role is Runner or Auditor or Admin;
+    public static IReadOnlyList<string> All { get; } = [Runner, Auditor, Admin, Operator];
+
+    public static bool IsValid(string? role) => role is Runner or Auditor or Admin or Operator;
 }

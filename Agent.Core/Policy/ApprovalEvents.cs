@@ -2,11 +2,17 @@ using System.Text.Json.Nodes;
 
 namespace Agent.Core.Policy;
 
-/// <summary>Run events about approvals, published in the run's own sequence next to its tool events.</summary>
+/// <summary>
+/// Run events about approvals, published in the run's own sequence next to its tool events. Each carries the run's
+/// status after it (<c>run_status</c>), so SSE and SignalR readers follow <c>awaiting_approval</c> without polling.
+/// </summary>
 public static class ApprovalEvents
 {
     public const string Requested = "approval_requested";
     public const string Decided = "approval_decided";
+
+    /// <summary>The live status of a run paused until a person answers.</summary>
+    public const string AwaitingApproval = "awaiting_approval";
 
     public static JsonObject RequestedData(ApprovalRecord approval) => new()
     {
@@ -17,6 +23,7 @@ public static class ApprovalEvents
         ["reason"] = approval.Reason,
         ["input"] = approval.Input is null ? null : JsonNode.Parse(approval.Input),
         ["expires_at"] = approval.ExpiresAt.ToString("O"),
+        ["run_status"] = AwaitingApproval,
     };
 
     public static JsonObject DecidedData(ApprovalRecord approval) => new()
@@ -28,5 +35,6 @@ public static class ApprovalEvents
         ["decided_by"] = approval.DecidedBy,
         ["scope"] = approval.Scope,
         ["comment"] = approval.Comment,
+        ["run_status"] = "running",
     };
 }

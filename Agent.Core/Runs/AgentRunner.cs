@@ -28,7 +28,9 @@ public sealed partial class AgentRunner(
     IOptions<LlmOptions> llmOptions,
     IOptions<RunLimitsOptions> runLimits,
     TimeProvider clock,
-    ILogger<AgentRunner> logger)
+    ILogger<AgentRunner> logger,
+    PolicyGate gate,
+    ApprovalCoordinator approvals)
 {
     private const string SystemPrompt =
         "You are an autonomous agent working inside an isolated workspace. Use only the provided tools, " +
@@ -59,18 +61,57 @@ public sealed partial class AgentRunner(
             CreatedAt = run.CreatedAt,
         });
         run.Publish(RunEventTypes.RunStarted, new JsonObject { ["input"] = request.Input, ["source"] = request.Source });
+        return await FinishAsync(run, token => LoopAsync(run, NewHistory(request.Input), 1, token), TimeSpan.FromSeconds(_limits.RunTimeout), cancellationToken);
+    }
 
+    /// <summary>
+    /// Continues a run that a stop left waiting on an approval: its conversation is rebuilt from the audit rows, the same
+    /// request is waited on again (an overdue one expires at once), and the loop goes on from the paused call. The
+    /// completion is recorded as for any run; a run that cannot continue ends <c>error</c> with the reason, and its
+    /// approval is closed. <c>RUN_TIMEOUT</c> still counts from the run's original start.
+    /// </summary>
+    public async Task<RunResult> ResumeAsync(ResumedRun resumed, CancellationToken cancellationToken)
+    {
+        var run = new RunContext(resumed.Request, resumed.CreatedAt, events, clock, new RunBudget(_runLimits));
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = resumed.Request.RunId });
+        run.Publish(RunEventTypes.RunStarted, new JsonObject { ["input"] = resumed.Request.Input, ["source"] = resumed.Request.Source, ["resumed"] = true });
+        var left = TimeSpan.FromSeconds(_limits.RunTimeout) - (clock.GetUtcNow() - resumed.CreatedAt);
+        return await FinishAsync(run, async token =>
+        {
+            try
+            {
+                return await ResumeLoopAsync(run, resumed, token);
+            }
+            catch (Exception ex)
+            {
+                // Whatever stopped the run, its request must not stay pending for a run that is gone.
+                await approvals.DecideAsync(resumed.Approval.Id, new ApprovalVerdict(ApprovalStatus.Expired, "system", clock.GetUtcNow(),
+                    Comment: ex is RunResumeException ? ex.Message : "The run ended after the restart before anyone answered."), CancellationToken.None);
+                throw;
+            }
+        }, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="loop"/> under the run deadline and records the run's end, whatever happened.</summary>
+    private async Task<RunResult> FinishAsync(RunContext run, Func<CancellationToken, Task<string?>> loop, TimeSpan timeLeft, CancellationToken cancellationToken)
+    {
+        var request = run.Request;
         using var runDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        runDeadline.CancelAfter(TimeSpan.FromSeconds(_limits.RunTimeout));
+        runDeadline.CancelAfter(timeLeft);
         string status;
         string? output = null, error = null;
         try
         {
-            output = await LoopAsync(run, runDeadline.Token);
+            output = await loop(runDeadline.Token);
             status = run.Executions.All(e => e.Succeeded) ? RunStatus.Success : RunStatus.ToolError;
         }
         catch (RunLimitException ex)
         {
+            (status, error) = (RunStatus.Error, ex.Message);
+        }
+        catch (RunResumeException ex)
+        {
+            LogResumeRefused(logger, ex.Message);
             (status, error) = (RunStatus.Error, ex.Message);
         }
         catch (LlmRefusedException ex)
@@ -110,10 +151,113 @@ public sealed partial class AgentRunner(
         return new RunResult(request.RunId, status, output, error, run.Executions, run.CreatedAt, duration);
     }
 
-    private async Task<string?> LoopAsync(RunContext run, CancellationToken cancellationToken)
+    private static ChatHistory NewHistory(string input)
     {
         var history = new ChatHistory(SystemPrompt);
-        history.AddUserMessage(run.Request.Input);
+        history.AddUserMessage(input);
+        return history;
+    }
+
+    /// <summary>
+    /// Replays the recorded turns into the history (and the run's events, budget and executions), then finishes the paused
+    /// turn from its paused call, which waits on the stored approval, and goes on with the model.
+    /// </summary>
+    private async Task<string?> ResumeLoopAsync(RunContext run, ResumedRun resumed, CancellationToken cancellationToken)
+    {
+        var plan = ResumePlan.Build(resumed);
+        var paused = plan.PausedCall;
+        // The policy in force now must still ask about the call, by the same rule: otherwise the answer awaited is not the one needed.
+        if (catalog.Find(paused.Name) is not { } tool)
+        {
+            throw new RunResumeException($"tool '{paused.Name}' is no longer available");
+        }
+        var now = gate.Evaluate(tool, paused.Arguments);
+        if (now.Effect != PolicyEffect.Ask || now.RuleId != resumed.Approval.RuleId)
+        {
+            throw new RunResumeException(
+                $"the policy changed: the call to '{paused.Name}' is now '{now.Effect.ToWire()}' by rule '{now.RuleId}' (policy {now.Version}), " +
+                $"where rule '{resumed.Approval.RuleId}' asked under policy {resumed.Approval.PolicyVersion}");
+        }
+
+        var history = NewHistory(run.Request.Input);
+        foreach (var turn in plan.Turns)
+        {
+            var reply = Reply(turn);
+            var calls = reply.Items.OfType<FunctionCallContent>().ToList();
+            run.Publish(RunEventTypes.Decision, DecisionEvent(turn.Decision));
+            var admitted = run.Budget.Admit(calls.Count);
+            history.Add(reply);
+            var results = new ChatMessageContent(AuthorRole.Tool, content: null);
+            for (var index = 0; index < turn.Executions.Count; index++)
+            {
+                var recorded = ResumePlan.Result(turn.Executions[index]);
+                run.Budget.KeepRecorded(recorded.Output);
+                run.Executions.Add(recorded);
+                run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = calls[index].Id, ["tool_name"] = recorded.ToolName, ["input"] = recorded.Input?.DeepClone() });
+                PublishCompleted(run, calls[index], recorded);
+                results.Items.Add(new FunctionResultContent(calls[index], ResultForModel(recorded)));
+            }
+            if (turn != plan.PausedTurn)
+            {
+                history.Add(results);
+                continue;
+            }
+
+            if (plan.PausedCallIndex >= admitted)
+            {
+                throw new RunResumeException("the paused call was past the run's tool-call bounds");
+            }
+            for (var index = plan.PausedCallIndex; index < admitted; index++)
+            {
+                var result = await ExecuteAsync(run, turn.Decision.Id, calls[index], cancellationToken,
+                    index == plan.PausedCallIndex ? resumed.Approval.Id : null);
+                results.Items.Add(new FunctionResultContent(calls[index], ResultForModel(result)));
+            }
+            var refused = calls.Skip(admitted).Select((call, offset) => (call, run.Budget.RefusalFor(admitted + offset, calls.Count))).ToList();
+            var refusedResults = await RefuseAsync(run, turn.Decision.Id, refused);
+            for (var index = 0; index < refused.Count; index++)
+            {
+                results.Items.Add(new FunctionResultContent(refused[index].call, ResultForModel(refusedResults[index])));
+            }
+            history.Add(results);
+        }
+        return await LoopAsync(run, history, plan.PausedTurn.Decision.Step + 1, cancellationToken);
+    }
+
+    /// <summary>The assistant message a decision row records: its reasoning and its calls, with the recorded arguments.</summary>
+    private static ChatMessageContent Reply(RecordedTurn turn)
+    {
+        var reply = new ChatMessageContent(AuthorRole.Assistant, turn.Decision.Reasoning, turn.Decision.Model);
+        foreach (var call in turn.Calls)
+        {
+            var arguments = new KernelArguments();
+            foreach (var (name, value) in call.Arguments as JsonObject ?? [])
+            {
+                arguments[name] = value is null ? null : JsonSerializer.Deserialize<JsonElement>(value.ToJsonString());
+            }
+            // As the connectors name a call: "plugin-function" splits at the first dash.
+            var dash = call.Name.IndexOf('-', StringComparison.Ordinal);
+            reply.Items.Add(dash > 0
+                ? new FunctionCallContent(call.Name[(dash + 1)..], call.Name[..dash], call.Id, arguments)
+                : new FunctionCallContent(call.Name, id: call.Id, arguments: arguments));
+        }
+        return reply;
+    }
+
+    private static JsonObject DecisionEvent(DecisionRecord decision) => new()
+    {
+        ["step"] = decision.Step,
+        ["reasoning"] = decision.Reasoning,
+        ["tools"] = JsonNode.Parse(decision.SelectedTools),
+        ["model"] = decision.Model,
+        ["finish_reason"] = decision.FinishReason,
+        ["input_tokens"] = decision.InputTokens,
+        ["output_tokens"] = decision.OutputTokens,
+        ["latency_ms"] = decision.LatencyMs,
+    };
+
+    private async Task<string?> LoopAsync(RunContext run, ChatHistory history, int firstStep, CancellationToken cancellationToken)
+    {
         var settings = new PromptExecutionSettings
         {
             ModelId = _model,
@@ -124,7 +268,7 @@ public sealed partial class AgentRunner(
         };
         var kernel = new Kernel();
 
-        for (var step = 1; step <= _limits.MaxSteps; step++)
+        for (var step = firstStep; step <= _limits.MaxSteps; step++)
         {
             var (reply, latency) = await AskAsync(history, settings, kernel, cancellationToken);
             var facts = LlmReply.Read(reply, _model);
@@ -288,7 +432,8 @@ public sealed partial class AgentRunner(
     }
 
     /// <summary>Runs one call admitted by the count bounds, unless its arguments are too large or unparseable.</summary>
-    private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken)
+    private async Task<ToolExecutionResult> ExecuteAsync(RunContext run, long decisionId, FunctionCallContent call, CancellationToken cancellationToken,
+        string? resumedApprovalId = null)
     {
         var toolName = ToolArguments.ToolName(call);
         var input = RecordableArguments(run, call, out var tooLarge);
@@ -308,7 +453,7 @@ public sealed partial class AgentRunner(
                 ? new ToolExecutionResult(toolName, ToolExecutionStatus.InvalidInput, input, null,
                     $"Invalid input: the tool-call arguments are not valid JSON ({call.Exception.Message}).", 0)
                 : run.Budget.KeepOutput(await executor.ExecuteAsync(toolName, input,
-                    new ToolCallContext(run.Request.RunId, run.Request.Principal, decisionId, call.Id) { Publish = run.Publish }, cancellationToken));
+                    new ToolCallContext(run.Request.RunId, run.Request.Principal, decisionId, call.Id) { Publish = run.Publish, ApprovalId = resumedApprovalId }, cancellationToken));
         }
         catch (OperationCanceledException)
         {
@@ -435,6 +580,9 @@ public sealed partial class AgentRunner(
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Run failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "{Reason}")]
+    private static partial void LogResumeRefused(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Run bounds refused {Count} tool call(s): {Reason}")]
     private static partial void LogCallsRefused(ILogger logger, int count, string reason);

@@ -90,6 +90,15 @@ internal sealed class RunBudget(RunLimitsOptions limits)
         return result with { Output = kept, Truncated = true };
     }
 
+    /// <summary>Counts output a resumed run kept before the restart against the run's budget, as it was kept then.</summary>
+    public void KeepRecorded(JsonNode? output)
+    {
+        if (output is not null)
+        {
+            _outputBytes += JsonMeasure.Of(output).Bytes;
+        }
+    }
+
     /// <summary>
     /// Shortens <paramref name="text"/> until it takes at most <paramref name="maxBytes"/> once escaped as a JSON string:
     /// quotes and control characters grow when stored, and the budget is for what is stored.

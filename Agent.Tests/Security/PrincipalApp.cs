@@ -8,7 +8,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace Agent.Tests.Security;
 
 /// <summary>
-/// The application with four keys: runner alice, runner bob, auditor carol and admin dave. Instructions that start
+/// The application with five keys: runner alice, runner bob, auditor carol, admin dave and operator erin. Instructions that start
 /// with "wait" stay running until cancelled; others finish at once.
 /// </summary>
 internal static class PrincipalApp
@@ -17,6 +17,7 @@ internal static class PrincipalApp
     public const string Bob = "bob-key-0123456789abcdef00";
     public const string Carol = "carol-key-0123456789abcdef";
     public const string Dave = "dave-key-0123456789abcdef0";
+    public const string Erin = "erin-key-0123456789abcdef0";
 
     public static readonly IReadOnlyDictionary<string, string?> Keys = new Dictionary<string, string?>
     {
@@ -25,6 +26,7 @@ internal static class PrincipalApp
         ["carol"] = Carol,
         ["dave"] = Dave,
         ["none"] = null,
+        ["erin"] = Erin,
     };
 
     public static AgentApplication Create(IDictionary<string, string?>? settings = null)
@@ -38,6 +40,8 @@ internal static class PrincipalApp
             ["Agent:KeyRoles:alice"] = "runner",
             ["Agent:KeyRoles:carol"] = "auditor",
             ["Agent:KeyRoles:dave"] = "admin",
+            ["Agent:ApiKeys:erin"] = Erin,
+            ["Agent:KeyRoles:erin"] = "operator",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -10,11 +10,12 @@ namespace Agent.Tests.Security;
 
 /// <summary>
 /// Allow or deny for every route, SSE stream, hub method and console page, for runner alice, runner bob, auditor carol,
-/// admin dave and no key. Another key's run is a 404 (as if unknown); a role that may not use a route is a 403.
+/// admin dave, no key and operator erin (approvals only; alice's run here is not awaiting approval). Another key's run
+/// is a 404 (as if unknown); a role that may not use a route is a 403.
 /// </summary>
 public sealed class PrincipalMatrixTests
 {
-    private static readonly string[] Principals = ["alice", "bob", "carol", "dave", "none"];
+    private static readonly string[] Principals = ["alice", "bob", "carol", "dave", "none", "erin"];
 
     private static readonly string[] ConsolePages = ["/", "/run", "/audit", "/system", "/tools", "/console/export?format=csv"];
 
@@ -25,6 +26,8 @@ public sealed class PrincipalMatrixTests
         {
             ["Limits:SecurityEventWindowSeconds"] = "1",
             ["Limits:BackgroundRunsPerKey"] = "50",
+            // Six principals at every door: more unauthenticated requests than the default 60 per minute.
+            ["Limits:UnauthenticatedPerMinute"] = "1000",
         });
         var baseUrl = app.StartOnRealPort();
         var aliceLive = await PrincipalApp.StartAsync(baseUrl, PrincipalApp.Alice, "wait for me");
@@ -33,21 +36,24 @@ public sealed class PrincipalMatrixTests
 
         var cells = new List<(string Door, Func<HttpClient, Task<HttpResponseMessage>> Call, int[] Expected)>
         {
-            ("POST /agent/run", c => c.PostAsJsonAsync("/agent/run", new { input = "hello" }), [200, 200, 403, 200, 401]),
-            ("POST /agent/runs", c => c.PostAsJsonAsync("/agent/runs", new { input = "hello" }), [202, 202, 403, 202, 401]),
-            ("GET /agent/runs/{alice's}", c => c.GetAsync($"/agent/runs/{aliceLive}"), [200, 404, 403, 200, 401]),
-            ("GET /agent/runs/{alice's}/events (SSE)", c => c.GetAsync($"/agent/runs/{aliceLive}/events", HttpCompletionOption.ResponseHeadersRead), [200, 404, 403, 200, 401]),
-            ("POST /agent/runs/{alice's}/cancel", async c => await c.PostAsync($"/agent/runs/{await PrincipalApp.StartAsync(baseUrl, PrincipalApp.Alice, "wait")}/cancel", null), [202, 404, 403, 202, 401]),
-            ("GET /audit/requests", c => c.GetAsync("/audit/requests"), [200, 200, 200, 200, 401]),
-            ("GET /audit/requests?principal=alice", c => c.GetAsync("/audit/requests?principal=alice"), [200, 403, 200, 200, 401]),
-            ("GET /audit/requests/{alice's}", c => c.GetAsync($"/audit/requests/{aliceRecord}"), [200, 404, 200, 200, 401]),
-            ("GET /audit/export", c => c.GetAsync("/audit/export?format=csv"), [403, 403, 200, 200, 401]),
-            ("GET /audit/verify", c => c.GetAsync("/audit/verify"), [403, 403, 200, 200, 401]),
-            ("GET /health", c => c.GetAsync("/health"), [200, 200, 200, 200, 200]),
+            ("POST /agent/run", c => c.PostAsJsonAsync("/agent/run", new { input = "hello" }), [200, 200, 403, 200, 401, 403]),
+            ("POST /agent/runs", c => c.PostAsJsonAsync("/agent/runs", new { input = "hello" }), [202, 202, 403, 202, 401, 403]),
+            ("GET /agent/runs/{alice's}", c => c.GetAsync($"/agent/runs/{aliceLive}"), [200, 404, 403, 200, 401, 404]),
+            ("GET /agent/runs/{alice's}/events (SSE)", c => c.GetAsync($"/agent/runs/{aliceLive}/events", HttpCompletionOption.ResponseHeadersRead), [200, 404, 403, 200, 401, 404]),
+            ("POST /agent/runs/{alice's}/cancel", async c => await c.PostAsync($"/agent/runs/{await PrincipalApp.StartAsync(baseUrl, PrincipalApp.Alice, "wait")}/cancel", null), [202, 404, 403, 202, 401, 404]),
+            ("GET /audit/requests", c => c.GetAsync("/audit/requests"), [200, 200, 200, 200, 401, 200]),
+            ("GET /audit/requests?principal=alice", c => c.GetAsync("/audit/requests?principal=alice"), [200, 403, 200, 200, 401, 403]),
+            ("GET /audit/requests/{alice's}", c => c.GetAsync($"/audit/requests/{aliceRecord}"), [200, 404, 200, 200, 401, 404]),
+            ("GET /audit/export", c => c.GetAsync("/audit/export?format=csv"), [403, 403, 200, 200, 401, 403]),
+            ("GET /audit/verify", c => c.GetAsync("/audit/verify"), [403, 403, 200, 200, 401, 403]),
+            ("GET /health", c => c.GetAsync("/health"), [200, 200, 200, 200, 200, 200]),
+            ("GET /approvals", c => c.GetAsync("/approvals?status=pending"), [403, 403, 403, 200, 401, 200]),
+            ("GET /grants", c => c.GetAsync("/grants"), [403, 403, 403, 200, 401, 200]),
+            ("POST /policy/dry-run", c => c.PostAsJsonAsync("/policy/dry-run", new { rules = Array.Empty<object>(), last = 10 }), [403, 403, 403, 200, 401, 200]),
         };
         // An X-API-Key never authenticates a console page: every key is sent to the sign-in page like no key.
         cells.AddRange(ConsolePages.Append($"/runs/{aliceRecord}").Select(page =>
-            ($"GET {page} (console, key header)", (Func<HttpClient, Task<HttpResponseMessage>>)(c => c.GetAsync(page)), new[] { 302, 302, 302, 302, 302 })));
+            ($"GET {page} (console, key header)", (Func<HttpClient, Task<HttpResponseMessage>>)(c => c.GetAsync(page)), new[] { 302, 302, 302, 302, 302, 302 })));
 
         var mismatches = new List<string>();
         var refusals = 0;
@@ -82,6 +88,7 @@ public sealed class PrincipalMatrixTests
             ["carol"] = ["403", "-", "-"],
             ["dave"] = ["connected", "joined", "joined"],
             ["none"] = ["401", "-", "-"],
+            ["erin"] = ["connected", "refused", "refused"],
         };
         foreach (var principal in Principals)
         {

@@ -9,7 +9,7 @@ public static class ApiPolicies
     /// <summary>Start runs: runner or admin keys.</summary>
     public const string StartRuns = "start-runs";
 
-    /// <summary>Follow and cancel live runs: runner (own runs) or admin keys.</summary>
+    /// <summary>Follow and cancel live runs: runner (own runs) or admin keys; operator keys follow runs awaiting approval.</summary>
     public const string LiveRuns = "live-runs";
 
     /// <summary>The whole audit (export, verify): auditor or admin keys.</summary>
@@ -18,6 +18,6 @@ public static class ApiPolicies
     /// <summary>A signed-in console operator (cookie only).</summary>
     public const string Console = "console";
 
-    /// <summary>A runner or admin key, or a signed-in console operator (the SignalR hub).</summary>
+    /// <summary>A runner, admin or operator key, or a signed-in console operator (the SignalR hub).</summary>
     public const string Operator = "operator";
 }

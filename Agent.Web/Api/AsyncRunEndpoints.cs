@@ -61,11 +61,18 @@ public static class AsyncRunEndpoints
             ? TypedResults.Ok(AsyncRunStatus.From(run))
             : TypedResults.NotFound(new ErrorResponse($"Run '{id}' is not active in this process; see /audit/requests/{id} for its record"));
 
-    internal static Results<Accepted<AsyncRunStatus>, Conflict<ErrorResponse>, NotFound<ErrorResponse>> Cancel(string id, HttpContext http, RunManager runs)
+    internal static Results<Accepted<AsyncRunStatus>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>> Cancel(string id, HttpContext http, RunManager runs)
     {
         if (Visible(id, http, runs) is not { } run)
         {
             return TypedResults.NotFound(new ErrorResponse($"Run '{id}' is not active in this process"));
+        }
+        if (!http.User.MayCancel(run.Owner))
+        {
+            // An operator follows a run awaiting approval, and answers with deny rather than by ending the run.
+            http.RecordRejection(StatusCodes.Status403Forbidden, SecurityEventReasons.RoleForbidden);
+            return TypedResults.Json(new ErrorResponse($"Forbidden: the {http.User.Role()} role may not cancel runs; deny the approval request instead"),
+                statusCode: StatusCodes.Status403Forbidden);
         }
         if (run.IsFinished)
         {
@@ -87,7 +94,7 @@ public static class AsyncRunEndpoints
         {
             return null;
         }
-        if (http.User.MaySee(run.Owner))
+        if (http.User.MayFollow(run.Owner, run.Status == TrackedRun.AwaitingApproval))
         {
             return run;
         }

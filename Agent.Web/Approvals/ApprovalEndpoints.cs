@@ -1,3 +1,4 @@
+using Agent.Core.Auditing;
 using Agent.Core.Configuration;
 using Agent.Core.Policy;
 using Agent.Web.Api;
@@ -7,8 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Agent.Web.Approvals;
 
 /// <summary>
-/// Approvals, grants and the policy dry-run. Only admin keys use them (console operators decide in the console):
-/// deciding what the agent may do is not a runner's or an auditor's business.
+/// Approvals, grants and the policy dry-run, for admin and operator keys (console operators decide in the console):
+/// deciding what the agent may do is not a runner's or an auditor's business. Separation of duties: an operator key
+/// never approves a call its own key's run asked for (403, recorded); it may deny it. An admin key may do both, so a
+/// single-key setup keeps working.
 /// </summary>
 public static class ApprovalEndpoints
 {
@@ -70,9 +73,15 @@ public static class ApprovalEndpoints
             ? TypedResults.Ok(ApprovalResponse.From(approval))
             : TypedResults.NotFound(new ErrorResponse($"Approval '{id}' not found"));
 
-    internal static async Task<Results<Ok<ApprovalResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>, UnprocessableEntity<ErrorResponse>>> DecideAsync(
+    internal static async Task<Results<Ok<ApprovalResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>, UnprocessableEntity<ErrorResponse>, JsonHttpResult<ErrorResponse>>> DecideAsync(
         string id, bool approve, ApprovalDecisionRequest? body, HttpContext http, ApprovalDecisions decisions, IApprovalStore store, CancellationToken cancellationToken)
     {
+        if (approve && !http.User.IsAdmin() && await store.FindAsync(id, cancellationToken) is { } asked && asked.Principal is { } owner && owner == http.User.Name())
+        {
+            http.RecordRejection(StatusCodes.Status403Forbidden, SecurityEventReasons.OwnRequest);
+            return TypedResults.Json(new ErrorResponse($"Forbidden: approval '{id}' was asked for by a run of this key ({owner}); another operator or an admin must approve it"),
+                statusCode: StatusCodes.Status403Forbidden);
+        }
         var (outcome, approval, problem) = await decisions.DecideAsync(id, approve, body, http.User.Name() ?? "unknown", store, cancellationToken);
         return outcome switch
         {

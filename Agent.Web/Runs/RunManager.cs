@@ -11,7 +11,7 @@ namespace Agent.Web.Runs;
 /// bounded per key (<c>MAX_BACKGROUND_RUNS_PER_KEY</c>) and overall (<c>MAX_BACKGROUND_RUNS</c>); past either bound
 /// a start is refused, not queued.
 /// </summary>
-public sealed partial class RunManager : IDisposable
+public sealed partial class RunManager : IResumedRunHost, IDisposable
 {
     private readonly ConcurrentDictionary<string, TrackedRun> _runs = new(StringComparer.Ordinal);
     private readonly AgentRunner _runner;
@@ -21,14 +21,16 @@ public sealed partial class RunManager : IDisposable
     private readonly FinishedRuns _finished;
     private readonly long _maxHistoryBytes;
     private readonly LimitsOptions _limits;
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly Dictionary<string, int> _backgroundPerKey = new(StringComparer.Ordinal);
     private int _background;
 
     public RunManager(
         AgentRunner runner, RunEventBroker broker, TimeProvider clock, IOptions<LimitsOptions> limits, IOptions<RunLimitsOptions> runLimits,
-        ILogger<RunManager> logger)
+        ILogger<RunManager> logger, IHostApplicationLifetime? lifetime = null)
     {
         _runner = runner;
+        _lifetime = lifetime;
         _limits = limits.Value;
         _clock = clock;
         _logger = logger;
@@ -52,8 +54,45 @@ public sealed partial class RunManager : IDisposable
     public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var run = Track(request);
-        using var link = cancellationToken.Register(() => run.Cancel($"{request.Principal ?? "the caller"} (the client disconnected)"));
-        return await ExecuteAsync(run);
+        using var link = cancellationToken.Register(() =>
+        {
+            // A server stopping drops its connections: the run is not the client's to end then, and a pause on an approval resumes after the restart.
+            if (_lifetime?.ApplicationStopping.IsCancellationRequested != true)
+            {
+                run.Cancel($"{request.Principal ?? "the caller"} (the client disconnected)");
+            }
+        });
+        return await ExecuteAsync(run, token => _runner.RunAsync(run.Request, token));
+    }
+
+    /// <summary>
+    /// Tracks a run resumed after a restart (status, SSE, SignalR, cancel) and continues it in the background. It counts
+    /// towards the background-run bounds but is never refused: it was admitted before the restart.
+    /// </summary>
+    public void Resume(ResumedRun resumed)
+    {
+        var owner = resumed.Request.Principal ?? "";
+        lock (_backgroundPerKey)
+        {
+            _backgroundPerKey[owner] = _backgroundPerKey.GetValueOrDefault(owner) + 1;
+            _background++;
+        }
+        var run = Track(resumed.Request, resumed.CreatedAt);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ExecuteAsync(run, token => _runner.ResumeAsync(resumed, token));
+            }
+            catch (Exception)
+            {
+                // Already logged and reflected in the tracked run's result.
+            }
+            finally
+            {
+                Release(owner);
+            }
+        });
     }
 
     /// <summary>
@@ -82,7 +121,7 @@ public sealed partial class RunManager : IDisposable
         {
             try
             {
-                await ExecuteAsync(run);
+                await ExecuteAsync(run, token => _runner.RunAsync(run.Request, token));
             }
             catch (Exception)
             {
@@ -122,11 +161,11 @@ public sealed partial class RunManager : IDisposable
         }
     }
 
-    private TrackedRun Track(RunRequest request)
+    private TrackedRun Track(RunRequest request, DateTimeOffset? createdAt = null)
     {
         // Only the expired runs are touched, oldest first, so this stays cheap on every start.
         Forget(_finished.Expire());
-        var run = new TrackedRun(request, _clock.GetUtcNow(), _maxHistoryBytes);
+        var run = new TrackedRun(request, createdAt ?? _clock.GetUtcNow(), _maxHistoryBytes);
         _runs[run.Id] = run;
         return run;
     }
@@ -137,13 +176,13 @@ public sealed partial class RunManager : IDisposable
         Forget(_finished.Add(run));
     }
 
-    private async Task<RunResult> ExecuteAsync(TrackedRun run)
+    private async Task<RunResult> ExecuteAsync(TrackedRun run, Func<CancellationToken, Task<RunResult>> execute)
     {
         // Every log line written while the run executes (runner, executor, tools, providers) carries its id.
         using var scope = RunScope(_logger, run.Id);
         try
         {
-            var result = await _runner.RunAsync(run.Request, run.CancellationToken);
+            var result = await execute(run.CancellationToken);
             Finish(run, result);
             return result;
         }

@@ -12,7 +12,7 @@ namespace Agent.Web.Runs;
 /// <summary>
 /// Live run events at <c>/hubs/runs</c>. Clients join one run or all runs and receive <c>RunEvent</c> messages
 /// in order. Joining one run also returns the events so far (dedupe by <c>sequence</c>). A runner key may join only
-/// its own active runs; <c>SubscribeAll</c> is for admin keys and console operators. One connection holds at most
+/// its own active runs, an operator key the runs awaiting approval; <c>SubscribeAll</c> is for admin keys and console operators. One connection holds at most
 /// <c>MAX_SUBSCRIPTIONS_PER_CONNECTION</c> run subscriptions. Refusals are hub errors and security events.
 /// </summary>
 [Authorize(Policy = ApiPolicies.Operator)]
@@ -27,7 +27,7 @@ public sealed class RunsHub(RunManager runs, ISecurityEventWriter securityEvents
     public async Task<IReadOnlyList<RunEventResponse>> SubscribeRun(string runId)
     {
         var run = runs.Find(runId);
-        if (run is null || !Context.User!.MaySee(run.Owner))
+        if (run is null || !Context.User!.MayFollow(run.Owner, run.Status == TrackedRun.AwaitingApproval))
         {
             // Unknown and foreign runs are refused alike, so run ids cannot be probed.
             throw Refuse(StatusCodes.Status404NotFound, SecurityEventReasons.NotOwner, $"Run '{runId}' is not active in this process");

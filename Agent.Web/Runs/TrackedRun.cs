@@ -36,7 +36,7 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
     public string Status => Result?.Status ?? (_awaitingApprovals > 0 ? AwaitingApproval : RunStatus.Running);
 
     /// <summary>The live status of a run paused until a person answers an approval request.</summary>
-    public const string AwaitingApproval = "awaiting_approval";
+    public const string AwaitingApproval = Agent.Core.Policy.ApprovalEvents.AwaitingApproval;
 
     private int _awaitingApprovals;
 

@@ -21,6 +21,13 @@ public static class AgentClaims
     public static bool MaySee(this ClaimsPrincipal user, string? owner) =>
         user.IsAdmin() || (user.Role() == KeyRoleNames.Runner && owner is not null && owner == user.Name());
 
+    /// <summary>
+    /// Following a live run (status, SSE, hub): whoever may see it, and an operator key while the run awaits an approval,
+    /// so the approver can judge the request in its run's context.
+    /// </summary>
+    public static bool MayFollow(this ClaimsPrincipal user, string? owner, bool awaitingApproval) =>
+        user.MaySee(owner) || (awaitingApproval && user.Role() == KeyRoleNames.Operator);
+
     /// <summary>Cancelling follows seeing: admins any run, a runner its own, an auditor none (the API's and the console's rule).</summary>
     public static bool MayCancel(this ClaimsPrincipal user, string? owner) => user.MaySee(owner);
 

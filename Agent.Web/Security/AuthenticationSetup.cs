@@ -76,7 +76,7 @@ public static class AuthenticationSetup
                 .RequireRole(KeyRoleNames.Runner, KeyRoleNames.Admin))
             .AddPolicy(ApiPolicies.LiveRuns, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireRole(KeyRoleNames.Runner, KeyRoleNames.Admin))
+                .RequireRole(KeyRoleNames.Runner, KeyRoleNames.Admin, KeyRoleNames.Operator))
             .AddPolicy(ApiPolicies.WholeAudit, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireRole(KeyRoleNames.Auditor, KeyRoleNames.Admin))
@@ -84,7 +84,7 @@ public static class AuthenticationSetup
             // The hub: the key when one is sent, else the console cookie; one scheme answers each refusal.
             .AddPolicy(ApiPolicies.Operator, policy => policy
                 .AddAuthenticationSchemes(SmartScheme)
-                .RequireRole(KeyRoleNames.Runner, KeyRoleNames.Admin));
+                .RequireRole(KeyRoleNames.Runner, KeyRoleNames.Admin, KeyRoleNames.Operator));
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<ConsoleClient>();
