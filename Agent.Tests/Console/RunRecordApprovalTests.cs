@@ -1,0 +1,154 @@
+using Agent.Core.Auditing;
+using Agent.Core.Policy;
+using Agent.Core.Runs;
+using Agent.Tests.Infrastructure;
+using Agent.Web.Approvals;
+using Agent.Web.Components.Approvals;
+using Agent.Web.Components.Pages;
+using Agent.Web.Runs;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agent.Tests.Console;
+
+/// <summary>The run page of a real run held by an <c>ask</c> rule: status, buttons by role, and answering from the trace.</summary>
+public sealed class RunRecordApprovalTests : ConsoleTestContext
+{
+    public RunRecordApprovalTests()
+        : base(new Dictionary<string, string?>
+        {
+            ["Policy:Rules:0:Id"] = "ask-writes",
+            ["Policy:Rules:0:Tool"] = "write_file",
+            ["Policy:Rules:0:Effect"] = "ask",
+            ["Policy:Rules:0:Reason"] = "writes need a look",
+        }) => Services.AddSingleton<ApprovalDecisions>();
+
+    [Fact]
+    public async Task RunRecord_WaitingRun_AdminApprovesInTheTrace_StepRunsAndRunSucceedsWithThePolicyRecorded()
+    {
+        AddAuthorization().SetAuthorized("root").SetRoles("admin");
+        var (run, approval) = await StartWaitingRunAsync();
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
+            Assert.Equal("waiting", page.Find("[data-testid=timeline-tool]").GetAttribute("data-state"));
+            Assert.Equal(approval.Id, page.Find("[data-testid=approval-request]").GetAttribute("data-approval-id"));
+        });
+        Assert.False(File.Exists(Path.Combine(WorkspacePath, "notes.txt")));
+
+        page.Find("[data-testid=approve]").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("success", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
+            Assert.Equal("success", page.Find("[data-testid=timeline-tool]").GetAttribute("data-status"));
+            var row = page.Find("[data-testid=run-policy-row]");
+            Assert.Equal(("ask-writes", "ask"), (row.GetAttribute("data-rule"), row.GetAttribute("data-effect")));
+            Assert.Contains("approved by root", page.Find("[data-testid=run-policy-approval]").TextContent);
+            Assert.Contains("approved by root", page.Find("[data-testid=tool-policy]").TextContent);
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(WorkspacePath, "notes.txt")));
+        var stored = await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id);
+        Assert.Equal((ApprovalStatus.Approved, "root"), (stored!.Status, stored.DecidedBy));
+    }
+
+    [Theory]
+    [InlineData("root", "admin", true)]
+    [InlineData("shift-lead", ApprovalRoles.Operator, true)]
+    [InlineData("automation", "runner", false)]
+    [InlineData("auditor-one", "auditor", false)]
+    public async Task RunRecord_WaitingStep_ApproveAndDenyShownOnlyToAdminsAndOperators(string viewer, string role, bool shown)
+    {
+        AddAuthorization().SetAuthorized(viewer).SetRoles(role);
+        var (run, _) = await StartWaitingRunAsync();
+
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
+        Assert.Equal("ask-writes", page.Find("[data-testid=approval-rule]").TextContent);
+        Assert.Equal(shown, page.FindAll("[data-testid=approve]").Count == 1);
+        Assert.Equal(shown, page.FindAll("[data-testid=deny]").Count == 1);
+        Assert.Equal(!shown, page.FindAll("[data-testid=approval-view-only]").Count == 1);
+        run.Cancel("test cleanup");
+    }
+
+    [Fact]
+    public async Task ApprovalActions_ApproveInvokedByAnAuditor_IsRefusedRecordedAndLeavesTheCallWaiting()
+    {
+        AddAuthorization().SetAuthorized("auditor-one").SetRoles("auditor");
+        var recorded = new RecordingSecurityEvents();
+        Services.AddSingleton<ISecurityEventWriter>(recorded);
+        var (run, approval) = await StartWaitingRunAsync();
+
+        // A forged circuit event: the auditor's page never draws these buttons, but the handler must refuse anyway.
+        var actions = Render<ApprovalActions>(p => p.Add(a => a.ApprovalId, approval.Id));
+        actions.Find("[data-testid=approve]").Click();
+
+        actions.WaitForAssertion(() => Assert.Contains("Only admins and operators", actions.Find("[data-testid=approval-problem]").TextContent));
+        var refusal = Assert.Single(recorded.Events);
+        Assert.Equal((403, "role_forbidden", "auditor-one", $"/approvals/{approval.Id}/approve"), (refusal.StatusCode, refusal.Reason, refusal.Principal, refusal.Route));
+        Assert.Equal(ApprovalStatus.Pending, (await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.Status);
+        Assert.Equal(TrackedRun.AwaitingApproval, run.Status);
+        run.Cancel("test cleanup");
+    }
+
+    [Fact]
+    public async Task RunRecord_WaitingRunNotFollowedHere_ShowsTheWaitingCallFromTheStoreAndAnswersIt()
+    {
+        AddAuthorization().SetAuthorized("root").SetRoles("admin");
+        await InitializeDatabaseAsync();
+        // A run this process does not follow (as after a restart): its request row is open and its call is stored as pending.
+        var audit = Services.GetRequiredService<IAuditWriter>();
+        var runId = Guid.NewGuid().ToString();
+        await audit.StartRunAsync(new RequestRecord { Id = runId, Input = "write hello", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
+        var store = Services.GetRequiredService<IApprovalStore>();
+        await store.AddAsync(new ApprovalRecord
+        {
+            Id = "a-stored",
+            RequestId = runId,
+            CallId = "call_1",
+            ToolName = "write_file",
+            Input = """{"path":"notes.txt","content":"hello"}""",
+            RuleId = "ask-writes",
+            PolicyVersion = "0123456789abcdef",
+            Reason = "writes need a look",
+            Status = ApprovalStatus.Pending,
+            CreatedAt = DateTimeOffset.UtcNow,
+            ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10),
+        });
+
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, runId));
+        page.WaitForAssertion(() => Assert.Equal("a-stored", page.Find("[data-testid=approval-request]").GetAttribute("data-approval-id")));
+        Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
+
+        page.Find("[data-testid=deny]").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=approval-request]")));
+        Assert.Equal(ApprovalStatus.Denied, (await store.FindAsync("a-stored"))!.Status);
+    }
+
+    private async Task<(TrackedRun Run, ApprovalRecord Approval)> StartWaitingRunAsync()
+    {
+        await InitializeDatabaseAsync();
+        var run = Services.GetRequiredService<RunManager>().Start(new RunRequest("write 'hello' to notes.txt", "api", "automation", null)).Run!;
+        var store = Services.GetRequiredService<IApprovalStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await store.ListAsync(ApprovalStatus.Pending, 10)).SingleOrDefault(a => a.RequestId == run.Id) is { } pending)
+            {
+                return (run, pending);
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("The run never asked.");
+    }
+
+    private sealed class RecordingSecurityEvents : ISecurityEventWriter
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<SecurityEvent> Events { get; } = new();
+
+        public void Record(SecurityEvent securityEvent) => Events.Enqueue(securityEvent);
+    }
+}
