@@ -16,7 +16,7 @@ public sealed class PrincipalMatrixTests
 {
     private static readonly string[] Principals = ["alice", "bob", "carol", "dave", "none"];
 
-    private static readonly string[] ConsolePages = ["/", "/run", "/audit", "/system", "/tools", "/console/export?format=csv"];
+    private static readonly string[] ConsolePages = ["/", "/run", "/audit", "/system", "/tools", "/console/export?format=csv", "/inbox", "/access-grants", "/policy"];
 
     [Fact]
     public async Task Matrix_EveryDoorForEveryPrincipal_AllowsOrDeniesAsSpecified_AndRecordsEveryRefusal()
@@ -25,6 +25,8 @@ public sealed class PrincipalMatrixTests
         {
             ["Limits:SecurityEventWindowSeconds"] = "1",
             ["Limits:BackgroundRunsPerKey"] = "50",
+            // Each console page answered to a key header is an unauthenticated request from this one client.
+            ["Limits:UnauthenticatedPerMinute"] = "200",
         });
         var baseUrl = app.StartOnRealPort();
         var aliceLive = await PrincipalApp.StartAsync(baseUrl, PrincipalApp.Alice, "wait for me");
