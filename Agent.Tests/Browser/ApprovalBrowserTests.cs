@@ -47,6 +47,7 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
 
         // The page was open before the run asked, and counts the request without a reload.
         await Assertions.Expect(badge).ToHaveAttributeAsync("data-count", "1");
+        await Assertions.Expect(dashboard.GetByTestId("latest-runs").Locator("tbody tr").Filter(new() { HasText = "write 'hello'" })).ToContainTextAsync("awaiting_approval");
         // The run's own page, open in another tab, follows the run live while the inbox answers it.
         var runPage = await dashboard.Context.NewPageAsync();
         await runPage.GotoAsync($"/runs/{runId}");
