@@ -97,6 +97,12 @@ public sealed partial class RunRecord : IDisposable
                 }
             }));
         }
+        else
+        {
+            // Finished (or unknown): no answer can change what the page shows any more.
+            _approvalChanges?.Dispose();
+            _approvalChanges = null;
+        }
         Loaded = true;
     }
 
