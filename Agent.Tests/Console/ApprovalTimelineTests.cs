@@ -18,9 +18,10 @@ public sealed class ApprovalTimelineTests : ConsoleTestContext
     public ApprovalTimelineTests() => Services.AddSingleton<ApprovalDecisions>();
 
     [Fact]
-    public void Timeline_ApprovalRequested_ShowsWaitingStepThenFollowsTheApprovalToTheResult()
+    public async Task Timeline_ApprovalRequested_ShowsWaitingStepThenFollowsTheApprovalToTheResult()
     {
         AddAuthorization().SetAuthorized("dave").SetRoles("admin");
+        await InitializeDatabaseAsync();
         var timeline = WaitingTimeline(new JsonObject { ["path"] = "notes.txt", ["content"] = "hello" }, "writes need a look");
         var view = Render<RunTimelineView>(p => p.Add(v => v.Timeline, timeline).Add(v => v.MayDecide, true));
 
@@ -132,9 +133,10 @@ public sealed class ApprovalTimelineTests : ConsoleTestContext
     }
 
     [Fact]
-    public void Timeline_HostileArgumentsReasonAndComment_RenderAsText()
+    public async Task Timeline_HostileArgumentsReasonAndComment_RenderAsText()
     {
         AddAuthorization().SetAuthorized("dave").SetRoles("admin");
+        await InitializeDatabaseAsync();
         var timeline = WaitingTimeline(new JsonObject { ["path"] = HostileText.Img, ["content"] = HostileText.Combined }, HostileText.Script);
         var view = Render<RunTimelineView>(p => p.Add(v => v.Timeline, timeline).Add(v => v.MayDecide, true));
 

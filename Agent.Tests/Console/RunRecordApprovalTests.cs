@@ -83,14 +83,45 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
 
         // A forged circuit event: the auditor's page never draws these buttons, but the handler must refuse anyway.
         var actions = Render<ApprovalActions>(p => p.Add(a => a.ApprovalId, approval.Id));
-        actions.Find("[data-testid=approve]").Click();
+        Assert.Empty(actions.FindAll("[data-testid=approve]"));
+        await actions.InvokeAsync(() => actions.Instance.DecideAsync(approve: true));
 
-        actions.WaitForAssertion(() => Assert.Contains("Only admins and operators", actions.Find("[data-testid=approval-problem]").TextContent));
+        actions.Render();
+        Assert.Contains("Only admins and operators", actions.Find("[data-testid=approval-problem]").TextContent);
         var refusal = Assert.Single(recorded.Events);
         Assert.Equal((403, "role_forbidden", "auditor-one", $"/approvals/{approval.Id}/approve"), (refusal.StatusCode, refusal.Reason, refusal.Principal, refusal.Route));
         Assert.Equal(ApprovalStatus.Pending, (await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.Status);
         Assert.Equal(TrackedRun.AwaitingApproval, run.Status);
         run.Cancel("test cleanup");
+    }
+
+    [Fact]
+    public async Task ApprovalActions_OperatorWhoseOwnKeyAsked_MayDenyButNotApprove_AndAForgedApproveIsRefused()
+    {
+        // Separation of duties, as in the API: the operator key "automation" started the run that asks.
+        AddAuthorization().SetAuthorized("automation").SetRoles(ApprovalRoles.Operator);
+        var recorded = new RecordingSecurityEvents();
+        Services.AddSingleton<ISecurityEventWriter>(recorded);
+        var (run, approval) = await StartWaitingRunAsync();
+
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=approval-own-request]")));
+        Assert.Empty(page.FindAll("[data-testid=approve]"));
+        Assert.Single(page.FindAll("[data-testid=deny]"));
+
+        var actions = page.FindComponent<ApprovalActions>();
+        // A forged circuit event: the button is not drawn, the handler runs anyway.
+        await actions.InvokeAsync(() => actions.Instance.DecideAsync(approve: true));
+
+        var refusal = Assert.Single(recorded.Events);
+        Assert.Equal((403, ApprovalRoles.OwnRequestReason, "automation"), (refusal.StatusCode, refusal.Reason, refusal.Principal));
+        Assert.Equal(ApprovalStatus.Pending, (await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.Status);
+
+        page.Find("[data-testid=deny]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("blocked", page.Find("[data-testid=timeline-tool]").GetAttribute("data-status")), TimeSpan.FromSeconds(10));
+        Assert.Equal((ApprovalStatus.Denied, "automation"), ((await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.Status,
+            (await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.DecidedBy));
     }
 
     [Fact]

@@ -27,7 +27,24 @@ public sealed partial class ApprovalActions
     private string? _problem;
     private bool _busy;
 
-    private async Task DecideAsync(bool approve)
+    /// <summary>False when the viewer's own key asked for this call (an operator may deny it, not approve it).</summary>
+    internal bool MayApprove { get; private set; } = true;
+
+    private string? _checkedFor;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // The parent redraws often (a ticking trace): look the request up once per request, not per redraw.
+        if (_checkedFor == ApprovalId)
+        {
+            return;
+        }
+        _checkedFor = ApprovalId;
+        var user = Authentication is null ? new System.Security.Claims.ClaimsPrincipal() : (await Authentication).User;
+        MayApprove = user.MayApprove((await Store.FindAsync(ApprovalId))?.Principal);
+    }
+
+    internal async Task DecideAsync(bool approve)
     {
         _busy = true;
         try
@@ -39,6 +56,13 @@ public sealed partial class ApprovalActions
                 SecurityEvents.Record(new SecurityEvent(Clock.GetUtcNow(), StatusCodes.Status403Forbidden, SecurityEventReasons.RoleForbidden, "CONSOLE",
                     $"/approvals/{ApprovalId}/{(approve ? "approve" : "deny")}", null, user.Name()));
                 _problem = "Only admins and operators answer approval requests.";
+                return;
+            }
+            if (approve && !user.MayApprove((await Store.FindAsync(ApprovalId))?.Principal))
+            {
+                SecurityEvents.Record(new SecurityEvent(Clock.GetUtcNow(), StatusCodes.Status403Forbidden, ApprovalRoles.OwnRequestReason, "CONSOLE",
+                    $"/approvals/{ApprovalId}/approve", null, user.Name()));
+                _problem = "A run of your own key asked for this call: another operator or an admin approves it.";
                 return;
             }
             var request = approve
