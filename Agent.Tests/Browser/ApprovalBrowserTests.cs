@@ -119,6 +119,14 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("approvals-badge")).ToHaveAttributeAsync("data-count", "0");
         await BrowserFixture.ScreenshotAsync(page, "approval-run-denied");
         Assert.False(File.Exists(Path.Combine(app.WorkspacePath, "notes.txt")));
+
+        // "g" then "i" opens the inbox, where the answer is listed with its comment.
+        await page.Locator("h1").ClickAsync();
+        await page.Keyboard.PressAsync("g");
+        await page.Keyboard.PressAsync("i");
+        await page.WaitForURLAsync(new Regex("/inbox$"));
+        await Assertions.Expect(page.GetByTestId("decided-status").First).ToHaveTextAsync("denied");
+        await Assertions.Expect(page.GetByTestId("decided-approval").First).ToContainTextAsync("not today");
     }
 
     [Fact]
