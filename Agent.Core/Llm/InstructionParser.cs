@@ -19,8 +19,6 @@ public static partial class InstructionParser
 
     private const char QuoteMark = '\u0001';
 
-    public static IReadOnlyList<PlannedCall> Parse(string instruction) => Analyse(instruction).Calls;
-
     /// <summary>The calls for every clause understood, and the clauses that were not.</summary>
     public static ParsedInstruction Analyse(string instruction)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using AnthropicMessage = Anthropic.Models.Messages.Message;
 using OpenAiCompletion = OpenAI.Chat.ChatCompletion;
@@ -64,19 +63,11 @@ public sealed record LlmReply(string Model, string? FinishReason, int? InputToke
         var other => other.ToString().ToLowerInvariant(),
     };
 
-    private static (int? Input, int? Output) Usage(ChatMessageContent reply)
+    /// <summary>Both connectors keep the provider's own response as the inner content; the local planner counts no tokens.</summary>
+    private static (int? Input, int? Output) Usage(ChatMessageContent reply) => reply.InnerContent switch
     {
-        switch (reply.InnerContent)
-        {
-            case OpenAiCompletion { Usage: { } usage }:
-                return (usage.InputTokenCount, usage.OutputTokenCount);
-            case AnthropicMessage { Usage: { } usage }:
-                return ((int)usage.InputTokens, (int)usage.OutputTokens);
-        }
-        if (reply.Metadata?.GetValueOrDefault("Usage") is UsageDetails details)
-        {
-            return ((int?)details.InputTokenCount, (int?)details.OutputTokenCount);
-        }
-        return (reply.Metadata?.GetValueOrDefault("InputTokens") as int?, reply.Metadata?.GetValueOrDefault("OutputTokens") as int?);
-    }
+        OpenAiCompletion { Usage: { } usage } => (usage.InputTokenCount, usage.OutputTokenCount),
+        AnthropicMessage { Usage: { } usage } => ((int)usage.InputTokens, (int)usage.OutputTokens),
+        _ => (null, null),
+    };
 }

@@ -32,8 +32,8 @@ public static class ToolArguments
                 : JsonObjectType.None;
             json[name] = value is string text ? Coerce(text, declared) : JsonSerializer.SerializeToNode(value, JsonDefaults.Compact);
         }
-        // Re-parsed so that every value is JSON-backed: a tool may read a coerced long with GetValue<int>().
-        return JsonNode.Parse(json.ToJsonString(JsonDefaults.Compact)) as JsonObject;
+        // Not re-parsed: the executor reads the object into the tool's input record, whatever backs each value.
+        return json;
     }
 
     internal static JsonNode? Coerce(string text, JsonObjectType declared)

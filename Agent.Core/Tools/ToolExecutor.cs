@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Core.Configuration;
 using Agent.Core.Policy;
@@ -9,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Agent.Core.Tools;
 
 /// <summary>
-/// The only way a tool runs: allowlist, then permission policy, then argument size, then JSON Schema, then a hard
-/// timeout and an output cap. Every outcome, refusals included, comes back as a <see cref="ToolExecutionResult"/>.
+/// The only way a tool runs: allowlist, then permission policy, then argument size, then JSON Schema (once), then the
+/// arguments read into the tool's input record (once), then a hard timeout and an output cap. Every outcome, refusals
+/// included, comes back as a <see cref="ToolExecutionResult"/>.
 /// </summary>
 public sealed partial class ToolExecutor(
     ToolRegistry registry,
@@ -80,6 +82,16 @@ public sealed partial class ToolExecutor(
         {
             return Finish(ToolExecutionStatus.InvalidInput, error: "Invalid input: " + string.Join("; ", ToolInputErrors.Describe(violations)));
         }
+        // Read once into the tool's record; the schema came from the record, so only a value C# cannot hold fails here.
+        object typedInput;
+        try
+        {
+            typedInput = ToolInputSchema.Read(argumentObject, tool.InputType);
+        }
+        catch (JsonException ex)
+        {
+            return Finish(ToolExecutionStatus.InvalidInput, error: "Invalid input: " + ToolInputErrors.Describe(ex));
+        }
         // Asked only once the call is known to be valid: nobody is asked about a call that could not run.
         if (decision.Effect == PolicyEffect.Ask && gate is not null)
         {
@@ -98,7 +110,7 @@ public sealed partial class ToolExecutor(
         try
         {
             // Task.Run + WaitAsync: a tool that ignores its token is abandoned at the deadline instead of holding the run.
-            var output = await Task.Run(() => tool.ExecuteAsync(argumentObject, deadline.Token), deadline.Token)
+            var output = await Task.Run(() => tool.ExecuteAsync(typedInput, deadline.Token), deadline.Token)
                 .WaitAsync(_timeout, cancellationToken);
             return Cap(output, out var truncated) is var capped && truncated
                 ? Finish(ToolExecutionStatus.Success, capped, truncated: true)

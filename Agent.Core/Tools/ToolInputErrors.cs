@@ -22,6 +22,9 @@ public static class ToolInputErrors
         return $"{Location(error.Path)}: {error.Kind}" + (detail is null ? "" : $" ({detail})");
     }
 
+    /// <summary>A valid value the input record cannot hold (a number beyond its C# type): <c>n: ValueOutOfRange</c>.</summary>
+    public static string Describe(System.Text.Json.JsonException error) => $"{Location(error.Path?.TrimStart('$', '.'))}: ValueOutOfRange";
+
     private static string Location(string? path)
     {
         var trimmed = (path ?? "").TrimStart('#').TrimStart('/').Replace('/', '.');

@@ -1,27 +1,22 @@
 using System.Text.Json.Nodes;
 using Agent.Core.Tools;
-using NJsonSchema;
 
 namespace Agent.Tests.Infrastructure;
 
 /// <summary>A read-only tool that waits until it is cancelled: keeps a run busy for cancel and live-view tests.</summary>
-public sealed class BlockingTool : IAgentTool
+public sealed class BlockingTool : AgentTool<NoInput>
 {
     public const string ToolName = "wait_forever";
 
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""{ "type": "object", "properties": {}, "additionalProperties": false }""");
-
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public string Name => ToolName;
+    public override string Name => ToolName;
 
-    public string Description => "Waits until cancelled.";
+    public override string Description => "Waits until cancelled.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.Read;
 
-    public ToolPermission Permissions => ToolPermission.Read;
-
-    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override async Task<JsonNode?> ExecuteAsync(NoInput input, CancellationToken cancellationToken)
     {
         Started.TrySetResult();
         await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -1,52 +1,48 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Agent.Core.Tools;
-using NJsonSchema;
 
 namespace Agent.Tests.Infrastructure;
 
 /// <summary>Counts its executions; accepts <c>{"n": 0..10}</c>. Proves that refused calls never reach a tool.</summary>
-public sealed class CountingTool(string name = "counting", ToolPermission permissions = ToolPermission.None) : IAgentTool
+public sealed class CountingTool(string name = "counting", ToolPermission permissions = ToolPermission.None) : AgentTool<CountingInput>
 {
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        { "type": "object", "properties": { "n": { "type": "integer", "minimum": 0, "maximum": 10 } },
-          "required": ["n"], "additionalProperties": false }
-        """);
-
     private int _executions;
 
     public int Executions => _executions;
 
-    public string Name => name;
+    public override string Name => name;
 
-    public string Description => "Counts calls.";
+    public override string Description => "Counts calls.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => permissions;
 
-    public ToolPermission Permissions => permissions;
-
-    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override Task<JsonNode?> ExecuteAsync(CountingInput input, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _executions);
-        return Task.FromResult<JsonNode?>(new JsonObject { ["n"] = input["n"]!.GetValue<int>() });
+        return Task.FromResult<JsonNode?>(new JsonObject { ["n"] = input.N });
     }
 }
 
-/// <summary>Blocks its thread, ignoring the cancellation token, until the test opens the gate.</summary>
-public sealed class StubbornTool : IAgentTool, IDisposable
+/// <summary>The counting tool's one argument, <c>n</c> in 0..10.</summary>
+public sealed record CountingInput
 {
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""{ "type": "object" }""");
+    [Range(0, 10)]
+    public required int N { get; init; }
+}
 
+/// <summary>Blocks its thread, ignoring the cancellation token, until the test opens the gate.</summary>
+public sealed class StubbornTool : AgentTool<NoInput>, IDisposable
+{
     private readonly ManualResetEventSlim _gate = new();
 
-    public string Name => "stubborn";
+    public override string Name => "stubborn";
 
-    public string Description => "Never finishes on its own.";
+    public override string Description => "Never finishes on its own.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.None;
 
-    public ToolPermission Permissions => ToolPermission.None;
-
-    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override Task<JsonNode?> ExecuteAsync(NoInput input, CancellationToken cancellationToken)
     {
         _gate.Wait(TimeSpan.FromMinutes(1));
         return Task.FromResult<JsonNode?>(new JsonObject { ["finished"] = true });
@@ -60,19 +56,15 @@ public sealed class StubbornTool : IAgentTool, IDisposable
 }
 
 /// <summary>Returns a string of the requested length made of characters that JSON must escape or that need two UTF-16 units.</summary>
-public sealed class VerboseTool(int length) : IAgentTool
+public sealed class VerboseTool(int length) : AgentTool<NoInput>
 {
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""{ "type": "object" }""");
+    public override string Name => "verbose";
 
-    public string Name => "verbose";
+    public override string Description => "Talks too much.";
 
-    public string Description => "Talks too much.";
+    public override ToolPermission Permissions => ToolPermission.None;
 
-    public JsonSchema InputSchema => Schema;
-
-    public ToolPermission Permissions => ToolPermission.None;
-
-    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override Task<JsonNode?> ExecuteAsync(NoInput input, CancellationToken cancellationToken)
     {
         var text = string.Concat(Enumerable.Repeat("ab\"\\😀\n", length / 7 + 1))[..length];
         return Task.FromResult<JsonNode?>(new JsonObject { ["text"] = text });

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Agent.Core.Tools;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using NJsonSchema;
 
 namespace Agent.Tests.Infrastructure;
 
@@ -27,24 +26,24 @@ public static class HostileText
 }
 
 /// <summary>Returns its <c>text</c> argument as output: lets a test put any text into a recorded tool output.</summary>
-public sealed class EchoTool : IAgentTool
+public sealed class EchoTool : AgentTool<EchoInput>
 {
     public const string ToolName = "echo_text";
 
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        { "type": "object", "properties": { "text": { "type": "string" } }, "required": ["text"], "additionalProperties": false }
-        """);
+    public override string Name => ToolName;
 
-    public string Name => ToolName;
+    public override string Description => "Echoes text.";
 
-    public string Description => "Echoes text.";
+    public override ToolPermission Permissions => ToolPermission.None;
 
-    public JsonSchema InputSchema => Schema;
+    public override Task<JsonNode?> ExecuteAsync(EchoInput input, CancellationToken cancellationToken) =>
+        Task.FromResult<JsonNode?>(new JsonObject { ["text"] = input.Text, ["file"] = HostileText.Img + ".txt" });
+}
 
-    public ToolPermission Permissions => ToolPermission.None;
-
-    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken) =>
-        Task.FromResult<JsonNode?>(new JsonObject { ["text"] = input["text"]!.GetValue<string>(), ["file"] = HostileText.Img + ".txt" });
+/// <summary>The text the echo tool returns.</summary>
+public sealed record EchoInput
+{
+    public required string Text { get; init; }
 }
 
 /// <summary>A model whose every word is hostile: reasoning, an unknown tool named with markup, echoed markup, answer.</summary>

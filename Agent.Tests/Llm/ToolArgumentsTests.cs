@@ -1,5 +1,6 @@
 using Agent.Core.Llm;
 using Agent.Core.Tools;
+using Agent.Core.Tools.BuiltIn;
 using Agent.Tests.Infrastructure;
 using Microsoft.SemanticKernel;
 using NJsonSchema;
@@ -34,13 +35,13 @@ public sealed class ToolArgumentsTests
     public void ToJson_ReadFileCallWithStringNumbers_ValidatesAgainstTheToolSchema()
     {
         var tool = new NetworkTestTool();
-        var readFile = ToolSchemas.Parse("""{"type":"object","properties":{"path":{"type":"string"},"max_lines":{"type":"integer"}}}""");
+        var readFile = ToolInputSchema.Of<ReadFileInput>();
         var call = new FunctionCallContent("read_file", arguments: new KernelArguments { ["path"] = "007", ["max_lines"] = "20" });
 
-        var json = ToolArguments.ToJson(call, new SchemaOnlyTool(readFile))!;
+        var json = ToolArguments.ToJson(call, new ReadFileShape())!;
 
         Assert.Equal("""{"path":"007","max_lines":20}""", json.ToJsonString());
-        Assert.Equal(20, json["max_lines"]!.GetValue<int>());
+        Assert.Equal(new ReadFileInput { Path = "007", MaxLines = 20 }, ToolInputSchema.Read(json, typeof(ReadFileInput)));
         Assert.Empty(readFile.Validate(json.ToJsonString()));
         Assert.Equal("""{"url":"https://x"}""", ToolArguments.ToJson(
             new FunctionCallContent("fetch_url", arguments: new KernelArguments { ["url"] = "https://x" }), tool)!.ToJsonString());
@@ -53,13 +54,12 @@ public sealed class ToolArgumentsTests
         Assert.Equal("list_dir", ToolArguments.ToolName(new FunctionCallContent("list_dir")));
     }
 
-    private sealed class SchemaOnlyTool(JsonSchema schema) : IAgentTool
+    private sealed class ReadFileShape : AgentTool<ReadFileInput>
     {
-        public string Name => "read_file";
-        public string Description => "";
-        public JsonSchema InputSchema => schema;
-        public ToolPermission Permissions => ToolPermission.Read;
-        public Task<System.Text.Json.Nodes.JsonNode?> ExecuteAsync(System.Text.Json.Nodes.JsonObject input, CancellationToken cancellationToken) =>
+        public override string Name => "read_file";
+        public override string Description => "";
+        public override ToolPermission Permissions => ToolPermission.Read;
+        public override Task<System.Text.Json.Nodes.JsonNode?> ExecuteAsync(ReadFileInput input, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 }

@@ -1,8 +1,9 @@
-using Agent.Core.Auditing;
 using Agent.Core.Runs;
 using Agent.Web.Runs;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Agent.Web.Api;
 
@@ -15,7 +16,8 @@ public static class AgentEndpoints
         var agent = app.MapGroup("/agent")
             .WithTags("Agent")
             .WithStandardErrors()
-            .RequireAuthorization(ApiPolicies.StartRuns);
+            .RequireAuthorization(ApiPolicies.StartRuns)
+            .ValidateBodies();
 
         agent.MapPost("/run", RunAsync)
             .WithName("RunAgent")
@@ -25,27 +27,12 @@ public static class AgentEndpoints
         return app;
     }
 
-    internal static async Task<Results<Ok<AgentRunResponse>, UnprocessableEntity<ErrorResponse>>> RunAsync(
-        AgentRunRequest body, HttpContext http, RunManager runs, CancellationToken cancellationToken)
+    // The body arrives valid: the group's BodyValidation filter answers 422 otherwise.
+    internal static async Task<Ok<AgentRunResponse>> RunAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] AgentRunRequest body, HttpContext http, RunManager runs, CancellationToken cancellationToken)
     {
-        if (Reject(body, http) is { } invalid)
-        {
-            return invalid;
-        }
         var result = await runs.RunAsync(CreateRunRequest(body, http), cancellationToken);
         return TypedResults.Ok(AgentRunResponse.From(result));
-    }
-
-    /// <summary>The 422 for an invalid body, recorded in security_events; null when the body is valid. Every run route uses it.</summary>
-    internal static UnprocessableEntity<ErrorResponse>? Reject(AgentRunRequest body, HttpContext http)
-    {
-        var problems = body.Validate();
-        if (problems.Count == 0)
-        {
-            return null;
-        }
-        http.RecordRejection(StatusCodes.Status422UnprocessableEntity, SecurityEventReasons.InvalidBody);
-        return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid request body", problems));
     }
 
     /// <summary>The principal is the API key's name, never a key value.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Agent.Core.Runs;
 using Agent.Core.Tools;
@@ -5,20 +6,14 @@ using Agent.Core.Tools;
 namespace Agent.Web.Api;
 
 /// <summary>Body of <c>POST /agent/run</c>.</summary>
-public sealed record AgentRunRequest(string? Input)
+public sealed record AgentRunRequest(
+    [property: Required(AllowEmptyStrings = true, ErrorMessage = "field required")]
+    [property: MinLength(1, ErrorMessage = "must be at least {1} character")]
+    [property: MaxLength(AgentRunRequest.MaxInputLength, ErrorMessage = "must be at most {1} characters")]
+    [property: NotBlank]
+    string? Input)
 {
     public const int MaxInputLength = 10_000;
-
-    /// <summary>Every problem with the body, empty when it is valid.</summary>
-    public IReadOnlyList<string> Validate() =>
-        Input switch
-        {
-            null => ["input: field required"],
-            { Length: 0 } => ["input: must be at least 1 character"],
-            { Length: > MaxInputLength } => [$"input: must be at most {MaxInputLength} characters"],
-            _ when string.IsNullOrWhiteSpace(Input) => ["input: must not be blank"],
-            _ => [],
-        };
 }
 
 /// <summary>The seed's response shape, serialised snake_case.</summary>

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace Agent.Web.Api;
 
 /// <summary>
-/// The one place errors become responses: every failure is JSON with an <c>error</c> string
-/// (malformed bodies 422, oversized 413, unknown routes 404, wrong method 405, anything else 500 without internals).
+/// The one place errors become responses: every failure is JSON with an <c>error</c> string (bodies that cannot be
+/// read 422, oversized 413, unknown routes 404, wrong method 405, anything else 500 without internals). Bodies that
+/// can be read are checked by <see cref="BodyValidation"/>. Failures are told apart by exception type and status, never by message text.
 /// </summary>
 public static partial class ApiErrorHandling
 {
@@ -57,11 +58,9 @@ public static partial class ApiErrorHandling
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                     (StatusCodes.Status413PayloadTooLarge, new ErrorResponse("Request body too large")),
                 BadHttpRequestException { InnerException: JsonException json } =>
-                    (StatusCodes.Status422UnprocessableEntity, new ErrorResponse("Invalid request body", [Describe(json)])),
+                    (StatusCodes.Status422UnprocessableEntity, new ErrorResponse(BodyValidation.Error, [Describe(json)])),
                 BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                     (StatusCodes.Status415UnsupportedMediaType, new ErrorResponse("Unsupported media type: send application/json")),
-                BadHttpRequestException bad when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
-                    (StatusCodes.Status422UnprocessableEntity, new ErrorResponse("Invalid request body", ["body: a JSON object with an 'input' string is required"])),
                 BadHttpRequestException bad => (bad.StatusCode, new ErrorResponse("Bad request")),
                 _ => (StatusCodes.Status500InternalServerError, new ErrorResponse("Internal server error")),
             };
@@ -82,11 +81,18 @@ public static partial class ApiErrorHandling
             return true;
         }
 
-        /// <summary>A value of the wrong type names its field; anything else is malformed JSON.</summary>
-        private static string Describe(JsonException json) =>
-            json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && json.Path is { Length: > 2 } path
-                ? $"{path.TrimStart('$', '.')}: wrong type (expected a string)"
-                : $"body: malformed JSON ({json.Message.Split(". ", 2)[0].TrimEnd('.')})";
+        /// <summary>
+        /// Text that is not JSON comes from the reader (the serializer wraps the reader's own JsonException); any other
+        /// JsonException is a value of the wrong type, named by its path.
+        /// </summary>
+        private static string Describe(JsonException json) => json.InnerException switch
+        {
+            JsonException reader => $"body: malformed JSON ({FirstSentence(reader.Message)})",
+            _ when json.Path is { Length: > 2 } path => $"{path.TrimStart('$', '.')}: wrong type",
+            _ => "body: a JSON object is required",
+        };
+
+        private static string FirstSentence(string message) => message.Split(". ", 2)[0].TrimEnd('.');
 
         [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Unhandled exception")]
         private static partial void LogUnhandled(ILogger logger, Exception exception);

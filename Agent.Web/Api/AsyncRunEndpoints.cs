@@ -4,6 +4,8 @@ using Agent.Core.Auditing;
 using Agent.Web.Runs;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Agent.Web.Api;
 
@@ -18,7 +20,8 @@ public static class AsyncRunEndpoints
         var runs = app.MapGroup("/agent/runs")
             .WithTags("Async runs")
             .WithStandardErrors()
-            .RequireAuthorization(ApiPolicies.LiveRuns);
+            .RequireAuthorization(ApiPolicies.LiveRuns)
+            .ValidateBodies();
 
         runs.MapPost("/", Start)
             .WithName("StartRun")
@@ -39,13 +42,9 @@ public static class AsyncRunEndpoints
         return app;
     }
 
-    internal static Results<Accepted<AsyncRunAccepted>, UnprocessableEntity<ErrorResponse>, JsonHttpResult<ErrorResponse>> Start(
-        AgentRunRequest body, HttpContext http, RunManager runs)
+    internal static Results<Accepted<AsyncRunAccepted>, JsonHttpResult<ErrorResponse>> Start(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] AgentRunRequest body, HttpContext http, RunManager runs)
     {
-        if (AgentEndpoints.Reject(body, http) is { } invalid)
-        {
-            return invalid;
-        }
         var start = runs.Start(AgentEndpoints.CreateRunRequest(body, http));
         if (start.Run is not { } run)
         {

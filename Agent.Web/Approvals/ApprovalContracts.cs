@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Core.Policy;
@@ -63,4 +64,6 @@ public sealed record GrantResponse(
 }
 
 /// <summary>Body of <c>POST /policy/dry-run</c>: the proposed rules and how many recent executions to replay.</summary>
-public sealed record DryRunRequest(List<PolicyRuleOptions>? Rules, int? Last);
+public sealed record DryRunRequest(
+    List<PolicyRuleOptions>? Rules,
+    [property: Range(1, PastExecutions.MaxReplayed, ErrorMessage = "must be between {1} and {2}")] int? Last);

@@ -17,7 +17,7 @@ public static class ApprovalEndpoints
 
     public static IEndpointRouteBuilder MapApprovalApi(this IEndpointRouteBuilder app)
     {
-        var approvals = app.MapGroup("/approvals").WithTags("Approvals").RequireAuthorization(ApproversPolicy);
+        var approvals = app.MapGroup("/approvals").WithTags("Approvals").RequireAuthorization(ApproversPolicy).ValidateBodies();
         approvals.MapGet("", ListAsync)
             .WithName("ListApprovals")
             .WithSummary("Approval requests, newest first; filter with status=pending|approved|denied|expired");
@@ -45,7 +45,8 @@ public static class ApprovalEndpoints
             .WithTags("Approvals")
             .WithName("PolicyDryRun")
             .WithSummary("Replay a proposed policy over the last N executions: per rule, how many calls would change effect, with examples")
-            .RequireAuthorization(ApproversPolicy);
+            .RequireAuthorization(ApproversPolicy)
+            .ValidateBodies();
         return app;
     }
 
@@ -106,10 +107,6 @@ public static class ApprovalEndpoints
         var failures = new OptionsFailures(PolicyOptions.SectionName);
         validator.ValidateRules(rules, failures);
         var problems = failures.Result.Failures?.ToList() ?? [];
-        if (body.Last is < 1 or > PastExecutions.MaxReplayed)
-        {
-            problems.Add($"last: must be between 1 and {PastExecutions.MaxReplayed}");
-        }
         if (problems.Count > 0)
         {
             return TypedResults.UnprocessableEntity(new ErrorResponse("Invalid policy", problems));

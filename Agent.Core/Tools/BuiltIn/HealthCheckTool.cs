@@ -3,24 +3,20 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Agent.Core.Sandbox;
 using Agent.Core.Workspace;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
 /// <summary>Reports the agent's status, platform, .NET version, uptime, workspace and the command sandbox's mode.</summary>
-public sealed class HealthCheckTool(WorkspaceRoot workspace, CommandSandbox sandbox, TimeProvider clock) : IAgentTool
+public sealed class HealthCheckTool(WorkspaceRoot workspace, CommandSandbox sandbox, TimeProvider clock) : AgentTool<NoInput>
 {
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""{ "type": "object", "properties": {}, "additionalProperties": false }""");
 
-    public string Name => "health_check";
+    public override string Name => "health_check";
 
-    public string Description => "Check the agent's health status and system information.";
+    public override string Description => "Check the agent's health status and system information.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.None;
 
-    public ToolPermission Permissions => ToolPermission.None;
-
-    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override Task<JsonNode?> ExecuteAsync(NoInput input, CancellationToken cancellationToken)
     {
         var started = new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime());
         return Task.FromResult<JsonNode?>(new JsonObject

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Options;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
@@ -12,35 +11,22 @@ namespace Agent.Core.Tools.BuiltIn;
 /// checked against the same allowlist; the body is read up to <c>Tools:HttpMaxResponseSize</c> bytes, within
 /// <c>Tools:HttpTimeout</c> seconds. Needs the <c>network</c> permission, which is blocked by default.
 /// </summary>
-public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOptions> options) : IAgentTool
+public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOptions> options) : AgentTool<HttpGetInput>
 {
     /// <summary>The named client; its primary handler never follows redirects by itself.</summary>
     public const string HttpClientName = "agent-tools-http-get";
 
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "url": { "type": "string", "description": "Absolute http or https URL on an allowed host", "minLength": 1, "maxLength": 2048 }
-          },
-          "required": ["url"],
-          "additionalProperties": false
-        }
-        """);
-
     private readonly ToolsOptions _options = options.Value;
 
-    public string Name => "http_get";
+    public override string Name => "http_get";
 
-    public string Description => "Fetch a web page or API response by HTTP GET from an allowed host.";
+    public override string Description => "Fetch a web page or API response by HTTP GET from an allowed host.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.Network;
 
-    public ToolPermission Permissions => ToolPermission.Network;
-
-    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override async Task<JsonNode?> ExecuteAsync(HttpGetInput input, CancellationToken cancellationToken)
     {
-        var requested = input["url"]!.GetValue<string>();
+        var requested = input.Url;
         var url = Check(requested, redirect: false);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

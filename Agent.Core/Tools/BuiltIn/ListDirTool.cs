@@ -1,35 +1,22 @@
 using System.Text.Json.Nodes;
 using Agent.Core.Workspace;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
 /// <summary>Lists a workspace directory: name, type and size of each entry, in ordinal order, capped. Links are reported, not followed.</summary>
-public sealed class ListDirTool(WorkspaceRoot workspace) : IAgentTool
+public sealed class ListDirTool(WorkspaceRoot workspace) : AgentTool<ListDirInput>
 {
     public const int MaxEntries = 1000;
 
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "path": { "type": "string", "description": "Directory relative to the workspace root (default '.')", "maxLength": 4096 }
-          },
-          "additionalProperties": false
-        }
-        """);
+    public override string Name => "list_dir";
 
-    public string Name => "list_dir";
+    public override string Description => "List files and directories in a path within the workspace.";
 
-    public string Description => "List files and directories in a path within the workspace.";
+    public override ToolPermission Permissions => ToolPermission.Read;
 
-    public JsonSchema InputSchema => Schema;
-
-    public ToolPermission Permissions => ToolPermission.Read;
-
-    public Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override Task<JsonNode?> ExecuteAsync(ListDirInput input, CancellationToken cancellationToken)
     {
-        var requested = input["path"]?.GetValue<string>() ?? ".";
+        var requested = input.Path;
         using var directory = OpenDirectory(requested);
 
         // Every entry is inspected through the open directory, so a rename of the path meanwhile changes nothing.

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Options;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
@@ -10,37 +9,22 @@ namespace Agent.Core.Tools.BuiltIn;
 /// Reads a text file in the workspace: at most <c>max_lines</c> lines and <c>Tools:MaxReadSize</c> bytes.
 /// FIFOs, devices and sockets are refused without being opened; binary files are reported, not dumped.
 /// </summary>
-public sealed class ReadFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
+public sealed class ReadFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : AgentTool<ReadFileInput>
 {
     public const int DefaultMaxLines = 1000;
-
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "path": { "type": "string", "description": "File path relative to the workspace root", "minLength": 1, "maxLength": 4096 },
-            "max_lines": { "type": "integer", "description": "Maximum lines to read (1-1000, default 1000)", "minimum": 1, "maximum": 1000 }
-          },
-          "required": ["path"],
-          "additionalProperties": false
-        }
-        """);
 
     private readonly long _maxBytes = options.Value.MaxReadSize;
     private readonly bool _allowHardLinks = options.Value.AllowHardLinks;
 
-    public string Name => "read_file";
+    public override string Name => "read_file";
 
-    public string Description => "Read the contents of a text file within the workspace.";
+    public override string Description => "Read the contents of a text file within the workspace.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.Read;
 
-    public ToolPermission Permissions => ToolPermission.Read;
-
-    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override async Task<JsonNode?> ExecuteAsync(ReadFileInput input, CancellationToken cancellationToken)
     {
-        var requested = input["path"]!.GetValue<string>();
-        var maxLines = input["max_lines"]?.GetValue<int>() ?? DefaultMaxLines;
+        var requested = input.Path;
 
         FileStream stream;
         string fullPath;
@@ -73,7 +57,7 @@ public sealed class ReadFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions>
             return result;
         }
 
-        var (content, lines, moreLines) = TakeLines(Decode(bytes), maxLines);
+        var (content, lines, moreLines) = TakeLines(Decode(bytes), input.MaxLines);
         result["content"] = content;
         result["line_count"] = lines;
         result["truncated"] = moreLines || moreBytes;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Agent.Core.Sandbox;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Options;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
@@ -14,36 +13,21 @@ namespace Agent.Core.Tools.BuiltIn;
 /// and the whole sandbox is killed when <c>Tools:CommandTimeout</c> or the executor's deadline passes. Needs the
 /// <c>execute</c> permission, which is blocked by default.
 /// </summary>
-public sealed class RunCommandTool(WorkspaceRoot workspace, CommandSandbox sandbox, PermissionPolicy policy, IOptions<ToolsOptions> options) : IAgentTool
+public sealed class RunCommandTool(WorkspaceRoot workspace, CommandSandbox sandbox, PermissionPolicy policy, IOptions<ToolsOptions> options) : AgentTool<RunCommandInput>
 {
     private static readonly string[] SystemPrefixes = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib32/", "/lib64/", "/libx32/"];
 
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "command": { "type": "string", "description": "Executable name from the allowlist, e.g. 'git' (no path, no shell syntax)", "pattern": "^[A-Za-z0-9][A-Za-z0-9._+-]*$", "maxLength": 128 },
-            "args": { "type": "array", "description": "Arguments, passed as-is without shell interpretation", "items": { "type": "string", "maxLength": 4096 }, "maxItems": 64 }
-          },
-          "required": ["command"],
-          "additionalProperties": false
-        }
-        """);
-
     private readonly ToolsOptions _options = options.Value;
 
-    public string Name => "run_command";
+    public override string Name => "run_command";
 
-    public string Description => "Run an allowed program (no shell) in the workspace and return its exit code and output.";
+    public override string Description => "Run an allowed program (no shell) in the workspace and return its exit code and output.";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.Execute;
 
-    public ToolPermission Permissions => ToolPermission.Execute;
-
-    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override async Task<JsonNode?> ExecuteAsync(RunCommandInput input, CancellationToken cancellationToken)
     {
-        var command = input["command"]!.GetValue<string>();
-        var args = input["args"]?.AsArray().Select(a => a!.GetValue<string>()).ToArray() ?? [];
+        var (command, args) = (input.Command, input.Args);
         if (!_options.CommandAllowlistNames.Contains(command, StringComparer.Ordinal))
         {
             throw new ToolBlockedException($"Command '{command}' is not on the allowlist (COMMAND_ALLOWLIST).");

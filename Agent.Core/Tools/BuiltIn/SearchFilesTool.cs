@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Options;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
@@ -12,39 +11,22 @@ namespace Agent.Core.Tools.BuiltIn;
 /// regular files, never enters linked directories, follows file links only when they stay inside the workspace,
 /// skips binary files, and stops at <c>Tools:SearchMaxResults</c> results or <c>Tools:SearchMaxFiles</c> files.
 /// </summary>
-public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
+public sealed class SearchFilesTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : AgentTool<SearchFilesInput>
 {
     public const int MaxDepth = 32;
     public const int MaxLineText = 200;
 
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "pattern": { "type": "string", "description": "File name glob, e.g. '*.md' (* and ? wildcards, case-insensitive)", "minLength": 1, "maxLength": 256 },
-            "query": { "type": "string", "description": "Text to find in file contents (case-insensitive)", "minLength": 1, "maxLength": 1000 },
-            "path": { "type": "string", "description": "Directory to search, relative to the workspace root (default '.')", "maxLength": 4096 }
-          },
-          "anyOf": [ { "required": ["pattern"] }, { "required": ["query"] } ],
-          "additionalProperties": false
-        }
-        """);
-
     private readonly ToolsOptions _options = options.Value;
 
-    public string Name => "search_files";
+    public override string Name => "search_files";
 
-    public string Description => "Search the workspace for files whose name matches a glob (pattern) and/or that contain a text (query).";
+    public override string Description => "Search the workspace for files whose name matches a glob (pattern) and/or that contain a text (query).";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.Read;
 
-    public ToolPermission Permissions => ToolPermission.Read;
-
-    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override async Task<JsonNode?> ExecuteAsync(SearchFilesInput input, CancellationToken cancellationToken)
     {
-        var pattern = input["pattern"]?.GetValue<string>();
-        var query = input["query"]?.GetValue<string>();
-        var requested = input["path"]?.GetValue<string>() ?? ".";
+        var (pattern, query, requested) = (input.Pattern, input.Query, input.Path);
         var start = workspace.Relative(workspace.Resolve(requested));
         if (workspace.Stat(start).Kind != FileKind.Directory)
         {

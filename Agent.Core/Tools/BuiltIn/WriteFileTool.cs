@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Workspace;
 using Microsoft.Extensions.Options;
-using NJsonSchema;
 
 namespace Agent.Core.Tools.BuiltIn;
 
@@ -11,36 +10,22 @@ namespace Agent.Core.Tools.BuiltIn;
 /// the same directory, which then replaces the target by rename. Missing parent directories are created, inside
 /// the workspace only. The resulting file may not exceed <c>Tools:MaxWriteSize</c> bytes.
 /// </summary>
-public sealed class WriteFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : IAgentTool
+public sealed class WriteFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions> options) : AgentTool<WriteFileInput>
 {
-    private static readonly JsonSchema Schema = ToolSchemas.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "path": { "type": "string", "description": "File path relative to the workspace root", "minLength": 1, "maxLength": 4096 },
-            "content": { "type": "string", "description": "Text to write (UTF-8)" },
-            "append": { "type": "boolean", "description": "Append to the file instead of replacing it (default false)" }
-          },
-          "required": ["path", "content"],
-          "additionalProperties": false
-        }
-        """);
 
     private readonly ToolsOptions _options = options.Value;
 
-    public string Name => "write_file";
+    public override string Name => "write_file";
 
-    public string Description => "Write text to a file within the workspace (creates parent directories; optionally appends).";
+    public override string Description => "Write text to a file within the workspace (creates parent directories; optionally appends).";
 
-    public JsonSchema InputSchema => Schema;
+    public override ToolPermission Permissions => ToolPermission.Write;
 
-    public ToolPermission Permissions => ToolPermission.Write;
-
-    public async Task<JsonNode?> ExecuteAsync(JsonObject input, CancellationToken cancellationToken)
+    public override async Task<JsonNode?> ExecuteAsync(WriteFileInput input, CancellationToken cancellationToken)
     {
-        var requested = input["path"]!.GetValue<string>();
-        var content = Encoding.UTF8.GetBytes(input["content"]!.GetValue<string>());
-        var append = input["append"]?.GetValue<bool>() ?? false;
+        var requested = input.Path;
+        var content = Encoding.UTF8.GetBytes(input.Content);
+        var append = input.Append;
 
         var relative = workspace.Relative(workspace.Resolve(requested));
         if (relative == "." || requested.EndsWith('/'))
