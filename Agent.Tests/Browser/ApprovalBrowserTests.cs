@@ -60,7 +60,7 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(runPage, "approval-run-waiting");
 
         await dashboard.GetByTestId("approvals-link").ClickAsync();
-        await dashboard.WaitForURLAsync(new Regex("/inbox$"));
+        await Assertions.Expect(dashboard).ToHaveURLAsync(new Regex("/inbox$"));
         var card = dashboard.GetByTestId("pending-approval");
         await Assertions.Expect(card).ToContainTextAsync("write_file");
         await Assertions.Expect(card).ToContainTextAsync("ask-writes");
@@ -124,7 +124,7 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         await page.Locator("h1").ClickAsync();
         await page.Keyboard.PressAsync("g");
         await page.Keyboard.PressAsync("i");
-        await page.WaitForURLAsync(new Regex("/inbox$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/inbox$"));
         await Assertions.Expect(page.GetByTestId("decided-status").First).ToHaveTextAsync("denied");
         await Assertions.Expect(page.GetByTestId("decided-approval").First).ToContainTextAsync("not today");
     }

@@ -76,7 +76,7 @@ public sealed class PolicyPageTests : ConsoleTestContext
             """);
         page.Find("[data-testid=dry-run]").Click();
 
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=dry-run-report]")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=dry-run-report]")), TimeSpan.FromSeconds(10));
         var summary = page.Find("[data-testid=dry-run-summary]");
         Assert.Equal(("3", "2"), (summary.GetAttribute("data-examined"), summary.GetAttribute("data-changed")));
         var askReads = page.Find("[data-testid=dry-run-rule][data-rule=ask-reads]");
@@ -143,7 +143,7 @@ public sealed class PolicyPageTests : ConsoleTestContext
         page.Find("textarea").Input("""[ { "id": "no-reads", "tool": "read_file", "effect": "deny" } ]""");
         page.Find("[data-testid=dry-run]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains(HostileText.Script, page.Find("[data-testid=dry-run-example-input]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains(HostileText.Script, page.Find("[data-testid=dry-run-example-input]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll(HostileText.InjectedElements));
     }
 

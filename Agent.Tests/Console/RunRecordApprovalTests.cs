@@ -14,6 +14,9 @@ namespace Agent.Tests.Console;
 /// <summary>The run page of a real run held by an <c>ask</c> rule: status, buttons by role, and answering from the trace.</summary>
 public sealed class RunRecordApprovalTests : ConsoleTestContext
 {
+    /// <summary>Runs go through the real runner and database; a busy machine needs more than bUnit's default second.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
     public RunRecordApprovalTests()
         : base(new Dictionary<string, string?>
         {
@@ -34,7 +37,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
             Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
             Assert.Equal("waiting", page.Find("[data-testid=timeline-tool]").GetAttribute("data-state"));
             Assert.Equal(approval.Id, page.Find("[data-testid=approval-request]").GetAttribute("data-approval-id"));
-        });
+        }, Timeout);
         Assert.False(File.Exists(Path.Combine(WorkspacePath, "notes.txt")));
 
         page.Find("[data-testid=approve]").Click();
@@ -47,7 +50,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
             Assert.Equal(("ask-writes", "ask"), (row.GetAttribute("data-rule"), row.GetAttribute("data-effect")));
             Assert.Contains("approved by root", page.Find("[data-testid=run-policy-approval]").TextContent);
             Assert.Contains("approved by root", page.Find("[data-testid=tool-policy]").TextContent);
-        }, TimeSpan.FromSeconds(10));
+        }, Timeout);
         Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(WorkspacePath, "notes.txt")));
         var stored = await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id);
         Assert.Equal((ApprovalStatus.Approved, "root"), (stored!.Status, stored.DecidedBy));
@@ -65,7 +68,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
 
         var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
 
-        page.WaitForAssertion(() => Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
+        page.WaitForAssertion(() => Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status")), Timeout);
         Assert.Equal("ask-writes", page.Find("[data-testid=approval-rule]").TextContent);
         Assert.Equal(shown, page.FindAll("[data-testid=approve]").Count == 1);
         Assert.Equal(shown, page.FindAll("[data-testid=deny]").Count == 1);
@@ -105,7 +108,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
         var (run, approval) = await StartWaitingRunAsync();
 
         var page = Render<RunRecord>(p => p.Add(r => r.Id, run.Id));
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=approval-own-request]")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=approval-own-request]")), Timeout);
         Assert.Empty(page.FindAll("[data-testid=approve]"));
         Assert.Single(page.FindAll("[data-testid=deny]"));
 
@@ -119,7 +122,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
 
         page.Find("[data-testid=deny]").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("blocked", page.Find("[data-testid=timeline-tool]").GetAttribute("data-status")), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("blocked", page.Find("[data-testid=timeline-tool]").GetAttribute("data-status")), Timeout);
         Assert.Equal((ApprovalStatus.Denied, "automation"), ((await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.Status,
             (await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.DecidedBy));
     }
@@ -150,12 +153,12 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
         });
 
         var page = Render<RunRecord>(p => p.Add(r => r.Id, runId));
-        page.WaitForAssertion(() => Assert.Equal("a-stored", page.Find("[data-testid=approval-request]").GetAttribute("data-approval-id")));
+        page.WaitForAssertion(() => Assert.Equal("a-stored", page.Find("[data-testid=approval-request]").GetAttribute("data-approval-id")), Timeout);
         Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
 
         page.Find("[data-testid=deny]").Click();
 
-        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=approval-request]")));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=approval-request]")), Timeout);
         Assert.Equal(ApprovalStatus.Denied, (await store.FindAsync("a-stored"))!.Status);
     }
 
