@@ -72,8 +72,9 @@ public sealed class LlmCheck(IChatCompletionService chat, IOptions<LlmOptions> o
             ExtensionData = new Dictionary<string, object> { ["max_tokens"] = llm.MaxOutputTokens },
             FunctionChoiceBehavior = FunctionChoiceBehavior.Auto([ProbeFunction()], autoInvoke: false),
         };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(llm.RequestTimeout));
+        // The deadline runs on the injected clock, so a test advances time instead of waiting LLM_TIMEOUT out.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(llm.RequestTimeout), clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var started = Stopwatch.GetTimestamp();
         long Elapsed() => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         try

@@ -108,18 +108,7 @@ public sealed class AsyncRunApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/agent/runs/x/cancel", null)).StatusCode);
     }
 
-    private static async Task<JsonElement> PollUntilFinishedAsync(HttpClient client, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = JsonDocument.Parse(await client.GetStringAsync($"/agent/runs/{id}")).RootElement;
-            if (status.GetProperty("status").GetString() != "running")
-            {
-                return status;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Run {id} did not finish.");
-    }
+    private static Task<JsonElement> PollUntilFinishedAsync(HttpClient client, string id) =>
+        Eventually.UntilAsync(async () => JsonDocument.Parse(await client.GetStringAsync($"/agent/runs/{id}")).RootElement,
+            status => status.GetProperty("status").GetString() != "running", TimeSpan.FromSeconds(30), $"run {id} finishes");
 }

@@ -32,6 +32,7 @@ public sealed class OpenApiDocumentTests
         Assert.Contains("429", responses);
     }
 
+    [Trait("Category", "Process")]
     [Fact]
     public async Task OpenApiDocument_PassesIndependentValidator()
     {

@@ -7,6 +7,7 @@ namespace Agent.Tests.Api;
 /// reads it and searches the audit, with numbers as numbers, date-times as strings, statuses as unions and typed event
 /// payloads; and the same types must reject a client that gets those wrong.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class OpenApiTypeScriptClientTests
 {
     private const string Client = """

@@ -110,12 +110,8 @@ public sealed class AuditChainWriterTests
         var runId = Guid.NewGuid().ToString();
 
         await harness.Services.GetRequiredService<IAuditWriter>().StartRunAsync(Run(runId));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while ((await harness.QueryAsync($"SELECT 1 FROM requests WHERE id = '{runId}'")).Count == 0)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the started run was not committed within a second");
-            await Task.Delay(5);
-        }
+        await Eventually.UntilAsync(async () => (await harness.QueryAsync($"SELECT 1 FROM requests WHERE id = '{runId}'")).Count > 0,
+            TimeSpan.FromSeconds(1), "the started run is committed within a second", TimeSpan.FromMilliseconds(5));
     }
 
     [Fact]

@@ -93,16 +93,10 @@ internal static class AuditTestKit
     /// <summary>Polls until the query returns at least <paramref name="count"/> rows (security events are written in the background).</summary>
     public static async Task<List<Dictionary<string, object?>>> WaitForRowsAsync(this AgentApplication app, string sql, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var rows = await app.QueryAsync(sql);
-            if (rows.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return rows;
-            }
-            await Task.Delay(50);
-        }
+        List<Dictionary<string, object?>> rows = [];
+        // The rows as last read either way: the test's own assertion then says what is missing.
+        await Eventually.TryUntilAsync(async () => (rows = await app.QueryAsync(sql)).Count >= count, TimeSpan.FromSeconds(15));
+        return rows;
     }
 
     public static async Task<JsonDocument> GetJsonAsync(this HttpClient client, string url)

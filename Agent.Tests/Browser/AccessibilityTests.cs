@@ -11,6 +11,7 @@ namespace Agent.Tests.Browser;
 /// content-security-policy violation, axe-core finds nothing serious or critical, and a 390 px phone window has no
 /// horizontal scroll. Screenshots of each page at both widths go to the test artifacts.
 /// </summary>
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser)
 {

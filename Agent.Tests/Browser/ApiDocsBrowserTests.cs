@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 
 namespace Agent.Tests.Browser;
 
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed class ApiDocsBrowserTests(BrowserFixture browser)
 {

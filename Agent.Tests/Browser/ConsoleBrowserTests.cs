@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 
 namespace Agent.Tests.Browser;
 
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
 {

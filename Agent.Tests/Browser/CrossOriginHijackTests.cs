@@ -9,6 +9,7 @@ namespace Agent.Tests.Browser;
 /// A page on another port of 127.0.0.1 shares the signed-in operator's cookie (browsers send cookies to every port of a
 /// host, SameSite=Strict included). It must not open the live channels; the console on its own origin must stay live.
 /// </summary>
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed class CrossOriginHijackTests(BrowserFixture browser)
 {

@@ -11,6 +11,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace Agent.Tests.Browser;
 
 /// <summary>Runs started anywhere are live in the console; audit views are links; hostile text stays text.</summary>
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
 {

@@ -4,6 +4,7 @@ using Agent.Tests.Infrastructure;
 namespace Agent.Tests.Configuration;
 
 /// <summary>With no configuration the workspace and database live in the per-user data directory, never beside the sources, and start-up says where.</summary>
+[Trait("Category", "Process")]
 public sealed class DefaultLocationTests
 {
     [Fact]
@@ -11,7 +12,7 @@ public sealed class DefaultLocationTests
     {
         using var directory = new TempDirectory("agent-defaults");
         var dataHome = directory.Combine("data-home");
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
 
         await using var server = AgentProcess.Start(directory.Path, new Dictionary<string, string>
         {
@@ -37,7 +38,7 @@ public sealed class DefaultLocationTests
     {
         using var directory = new TempDirectory("agent-defaults");
         var home = Directory.CreateDirectory(directory.Combine("home")).FullName;
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
 
         await using var server = AgentProcess.Start(directory.Path, new Dictionary<string, string>
         {
@@ -59,7 +60,7 @@ public sealed class DefaultLocationTests
     {
         using var directory = new TempDirectory("agent-defaults");
         var project = Path.Combine(RepositoryPaths.Root, "Agent.Web");
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
 
         await using var server = AgentProcess.Start(project, new Dictionary<string, string>
         {

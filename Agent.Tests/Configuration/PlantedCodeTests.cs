@@ -14,6 +14,7 @@ namespace Agent.Tests.Configuration;
 /// workspace and into the old in-project layout (Agent.Web/workspace, Agent.Web/data). The server is then built
 /// from a copy of the sources, as `dotnet run` or ./test.sh would: the build succeeds and the page is not served.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class PlantedCodeTests
 {
     private const string Route = "/pwn-planted-7f3a";
@@ -56,7 +57,7 @@ public sealed class PlantedCodeTests
         Assert.Equal(-1, image.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Route)));
 
         var run = Directory.CreateDirectory(directory.Combine("run")).FullName;
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         await using var server = AgentProcess.StartAssembly(assembly, run, new Dictionary<string, string>
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Agent.Tests.Configuration;
 
 /// <summary>Section RunLimits: the documented defaults, the seed-style environment names, and validation naming each key.</summary>
+[Trait("Category", "Process")]
 public sealed class RunLimitsOptionsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Agent.Tests.Infrastructure;
 
 namespace Agent.Tests.Configuration;
 
+[Trait("Category", "Process")]
 public sealed class StartupConfigurationTests
 {
     [Theory]
@@ -34,7 +35,7 @@ public sealed class StartupConfigurationTests
     public async Task Start_DotEnvFile_ConfiguresPortAndKeyWithoutPrintingIt()
     {
         using var directory = new TempDirectory();
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         const string key = "dotenv-key-0123456789abcdef";
         File.WriteAllText(Path.Combine(directory.Path, ".env"), $"PORT={port}\nAGENT_API_KEY={key}\n# comment\nRATE_LIMIT_ENABLED=false\n");
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
@@ -56,7 +57,7 @@ public sealed class StartupConfigurationTests
     public async Task Start_NoKeyConfigured_PrintsGeneratedKeyOnceAndAcceptsIt()
     {
         using var directory = new TempDirectory();
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
 
         await using var server = AgentProcess.Start(directory.Path, new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });

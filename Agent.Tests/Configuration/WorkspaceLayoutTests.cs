@@ -12,6 +12,7 @@ public sealed class WorkspaceLayoutTests
 {
     public static TheoryData<string> RefusedLayouts => ["inside-content-root", "contains-content-root", "inside-binaries", "contains-binaries", "database-inside-workspace", "workspace-is-database-directory", "inside-database-directory"];
 
+    [Trait("Category", "Process")]
     [Theory]
     [MemberData(nameof(RefusedLayouts))]
     public async Task Start_OverlappingLayout_ExitsWithOneLineNamingTheKey(string layout)

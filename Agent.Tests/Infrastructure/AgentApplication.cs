@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Agent.Tests.Infrastructure;
 
@@ -51,6 +53,10 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (Settings.GetValueOrDefault("Agent:DatabasePath") is { Length: > 0 } database)
+        {
+            MigratedDatabase.CopyTo(database);
+        }
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Settings)
         {
@@ -60,6 +66,14 @@ public sealed class AgentApplication : WebApplicationFactory<Program>
         {
             builder.ConfigureAppConfiguration(configuration => configuration.AddJsonFile(file, optional: false, reloadOnChange: true));
         }
+        // No one reads the in-process server's console: writing every log line there only costs the test run CPU.
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var console in services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
+            {
+                services.Remove(console);
+            }
+        });
         if (ConfigureServices is { } configure)
         {
             builder.ConfigureTestServices(configure);

@@ -55,6 +55,10 @@ public sealed class AgentHarness : IAsyncDisposable
             all[key] = value;
         }
         Directory.CreateDirectory(all["Agent:WorkspaceRoot"]!);
+        if (all["Agent:DatabasePath"] is { Length: > 0 } database)
+        {
+            MigratedDatabase.CopyTo(database);
+        }
 
         var services = new ServiceCollection();
         services.AddLogging();

@@ -36,19 +36,4 @@ public static class ProcessTable
         }
         return found;
     }
-
-    /// <summary>Waits until <paramref name="condition"/> holds on the process table, or the limit passes.</summary>
-    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition())
-            {
-                return true;
-            }
-            await Task.Delay(50);
-        }
-        return condition();
-    }
 }

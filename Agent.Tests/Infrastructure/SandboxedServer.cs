@@ -70,7 +70,7 @@ public sealed class SandboxedServer : IAsyncDisposable
             launcher = ["/usr/bin/setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups"];
         }
         _llm = await FakeOpenAiServer.StartAsync();
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = Home,

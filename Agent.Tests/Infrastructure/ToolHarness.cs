@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Agent.Core.Configuration;
@@ -99,13 +100,15 @@ public sealed class ToolHarness : IDisposable
     private Dictionary<string, string> SnapshotOutside()
     {
         var snapshot = new Dictionary<string, string>(StringComparer.Ordinal);
-        var workspacePrefix = WorkspacePath + Path.DirectorySeparatorChar;
-        foreach (var entry in Directory.EnumerateFileSystemEntries(RootPath, "*", SearchOption.AllDirectories))
+        // Never into the workspace (a test may have made a link loop there) nor through a link: only what lies outside.
+        var entries = new FileSystemEnumerable<string>(RootPath, (ref entry) => entry.ToFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
         {
-            if (entry == WorkspacePath || entry.StartsWith(workspacePrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
+            ShouldIncludePredicate = (ref entry) => entry.ToFullPath() != WorkspacePath,
+            ShouldRecursePredicate = (ref entry) => !entry.Attributes.HasFlag(FileAttributes.ReparsePoint) && entry.ToFullPath() != WorkspacePath,
+        };
+        foreach (var entry in entries)
+        {
             var info = new FileInfo(entry);
             snapshot[entry] = info.LinkTarget is { } target ? $"link:{target}"
                 : Directory.Exists(entry) ? "dir"

@@ -174,17 +174,7 @@ public sealed class RunMemoryTests
 
     private static RunEvent Event(string runId, int sequence, string type, JsonObject data) => new(runId, sequence, type, Start, data);
 
-    private static async Task<string> PollUntilFinishedAsync(HttpClient client, string id)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var body = await client.GetStringAsync($"/agent/runs/{id}");
-            if (JsonNode.Parse(body)!["status"]!.GetValue<string>() != "running")
-            {
-                return body;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Run {id} did not finish.");
-    }
+    private static Task<string> PollUntilFinishedAsync(HttpClient client, string id) =>
+        Eventually.UntilAsync(() => client.GetStringAsync($"/agent/runs/{id}"), body => JsonNode.Parse(body)!["status"]!.GetValue<string>() != "running",
+            TimeSpan.FromSeconds(30), $"run {id} finishes");
 }

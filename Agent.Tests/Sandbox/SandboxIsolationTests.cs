@@ -20,6 +20,7 @@ public sealed class SandboxIsolationServer : IAsyncLifetime
 }
 
 /// <summary>Attacks from inside the bubblewrap sandbox (real bwrap): nothing of the server is visible or reachable.</summary>
+[Trait("Category", "Process")]
 public sealed class SandboxIsolationTests(SandboxIsolationServer fixture) : IClassFixture<SandboxIsolationServer>
 {
     private SandboxedServer Server => fixture.Server;

@@ -21,6 +21,7 @@ public sealed class SandboxLimitServer : IAsyncLifetime
 }
 
 /// <summary>Timeouts kill the whole sandbox; the resource limits stop fork bombs and disk fillers while the server keeps serving.</summary>
+[Trait("Category", "Process")]
 public sealed class SandboxLimitTests(SandboxLimitServer fixture) : IClassFixture<SandboxLimitServer>
 {
     private SandboxedServer Server => fixture.Server;
@@ -45,7 +46,7 @@ public sealed class SandboxLimitTests(SandboxLimitServer fixture) : IClassFixtur
         result.AssertAudited();
         Assert.Equal("Command 'sh' exceeded the 2 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);
         // ... and none survived.
-        Assert.True(await ProcessTable.WaitUntilAsync(() => !ProcessTable.Running("sleep", "300").Except(before).Any(), TimeSpan.FromSeconds(3)),
+        Assert.True(await Eventually.TryUntilAsync(() => !ProcessTable.Running("sleep", "300").Except(before).Any(), TimeSpan.FromSeconds(3)),
             "a sleep from the sandbox is still running");
     }
 
@@ -81,7 +82,7 @@ public sealed class SandboxLimitTests(SandboxLimitServer fixture) : IClassFixtur
         var result = await run;
 
         Assert.InRange(most, 5, 32);
-        Assert.True(await ProcessTable.WaitUntilAsync(() => ProcessTable.Running("bash", "-c", Bomb).Count == 0, TimeSpan.FromSeconds(3)), "bomb processes survived");
+        Assert.True(await Eventually.TryUntilAsync(() => ProcessTable.Running("bash", "-c", Bomb).Count == 0, TimeSpan.FromSeconds(3)), "bomb processes survived");
 
         Assert.Equal("timeout", result.Status);
         Assert.Equal("Command 'bash' exceeded the 2 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);

@@ -13,6 +13,7 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace Agent.Tests.Sandbox;
 
 /// <summary>Sandbox settings: argument rules, a missing bwrap, the explicit opt-out, network only when allowed, validation.</summary>
+[Trait("Category", "Process")]
 public sealed class SandboxSettingsTests
 {
     private static Dictionary<string, string?> Execute(params (string Key, string Value)[] more)

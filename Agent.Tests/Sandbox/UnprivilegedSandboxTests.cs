@@ -21,6 +21,7 @@ public sealed class UnprivilegedSandboxServer : IAsyncLifetime
 }
 
 /// <summary>Without root there is no cgroup: the process limit is RLIMIT_NPROC inside the sandbox's own user namespace.</summary>
+[Trait("Category", "Process")]
 public sealed class UnprivilegedSandboxTests(UnprivilegedSandboxServer fixture) : IClassFixture<UnprivilegedSandboxServer>
 {
     private SandboxedServer Server => fixture.Server;
@@ -55,7 +56,7 @@ public sealed class UnprivilegedSandboxTests(UnprivilegedSandboxServer fixture) 
     {
         var before = ProcessTable.Running("sleep", "299");
         var run = Server.RunCommandAsync("sh", "-c", "sleep 299 & sleep 299");
-        Assert.True(await ProcessTable.WaitUntilAsync(() => ProcessTable.Running("sleep", "299").Except(before).Count() == 2, TimeSpan.FromSeconds(10)),
+        Assert.True(await Eventually.TryUntilAsync(() => ProcessTable.Running("sleep", "299").Except(before).Count() == 2, TimeSpan.FromSeconds(10)),
             "the two sleeps never appeared in the process table");
 
         var result = await run;
@@ -63,7 +64,7 @@ public sealed class UnprivilegedSandboxTests(UnprivilegedSandboxServer fixture) 
         Assert.Equal("timeout", result.Status);
         result.AssertAudited();
         Assert.EndsWith("its sandbox and every process in it were killed.", result.Error, StringComparison.Ordinal);
-        Assert.True(await ProcessTable.WaitUntilAsync(() => !ProcessTable.Running("sleep", "299").Except(before).Any(), TimeSpan.FromSeconds(3)),
+        Assert.True(await Eventually.TryUntilAsync(() => !ProcessTable.Running("sleep", "299").Except(before).Any(), TimeSpan.FromSeconds(3)),
             "a sleep from the sandbox is still running");
     }
 }

@@ -5,6 +5,7 @@ using Agent.Tests.Infrastructure;
 
 namespace Agent.Tests.Security;
 
+[Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleSessionTests(BrowserFixture browser)
 {
@@ -70,12 +71,8 @@ public sealed class ConsoleSessionTests(BrowserFixture browser)
 
         await WriteOperatorsAsync(file, new { ops = "rotated-operator-key-0123456789" });
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        HttpStatusCode status;
-        while ((status = (await client.GetAsync("/console/export?format=csv")).StatusCode) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        var status = await Eventually.UntilAsync(async () => (await client.GetAsync("/console/export?format=csv")).StatusCode, s => s != HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "the rotated key's session still exports", TimeSpan.FromMilliseconds(200));
         Assert.Equal(HttpStatusCode.Found, status);
     }
 
@@ -84,7 +81,7 @@ public sealed class ConsoleSessionTests(BrowserFixture browser)
     public async Task PlainRestart_SessionSurvives_SignedOutSessionStaysDead_KeysAreOwnerOnly()
     {
         using var root = new TempDirectory("agent-restart");
-        var port = AgentProcess.FreePort();
+        var port = FreePort.Next();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         var environment = new Dictionary<string, string>
         {

@@ -5,6 +5,7 @@ using Agent.Tests.Infrastructure;
 namespace Agent.Tests.Tools;
 
 /// <summary>run_command with execute allowed: allowlist, no shell, workspace cwd, scrubbed environment, caps, tree kill.</summary>
+[Trait("Category", "Process")]
 public sealed class RunCommandToolTests : IDisposable
 {
     private readonly ToolHarness _tools = new(new Dictionary<string, string?>
@@ -89,7 +90,7 @@ public sealed class RunCommandToolTests : IDisposable
         Assert.Equal(ToolExecutionStatus.Timeout, result.Status);
         Assert.Equal("Command 'sh' exceeded the 2 s limit (COMMAND_TIMEOUT); its sandbox and every process in it were killed.", result.Error);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(8));
-        Assert.True(await ProcessTable.WaitUntilAsync(() => ProcessTable.Running("sleep", "31.25").Count == 0, TimeSpan.FromSeconds(3)),
+        Assert.True(await Eventually.TryUntilAsync(() => ProcessTable.Running("sleep", "31.25").Count == 0, TimeSpan.FromSeconds(3)),
             "the background sleep survived the timeout");
     }
 }

@@ -10,6 +10,7 @@ namespace Agent.Tests.Workspace;
 /// with a symbolic link to an outside directory as fast as it can while the file tools run. Whatever the timing,
 /// nothing outside may be read, listed or written, with openat2 and with the O_NOFOLLOW walk used without it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SwapRaceTests : IDisposable
 {
     private const uint RenameExchange = 2;

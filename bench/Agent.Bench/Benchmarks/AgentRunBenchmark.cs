@@ -67,7 +67,7 @@ public static class AgentRunBenchmark
     }
 
     private static async Task<(IReadOnlyList<WrkResult> Sweep, TimeSpan Startup, MemorySample Idle, MemorySample Loaded)> MeasureAsync(
-        BenchContext context, TimeSpan perLevel, Func<BenchContext, Task<ServerProcess>> start)
+        BenchContext context, TimeSpan perLevel, Func<BenchContext, Task<AgentProcess>> start)
     {
         await using var server = await start(context);
         // Idle means started and settled, before any load: what an operator sees after boot.
@@ -79,12 +79,12 @@ public static class AgentRunBenchmark
         return (sweep, server.StartupTime, idle, loaded);
     }
 
-    private static Task<ServerProcess> StartBaselineAsync(BenchContext context) =>
-        ServerProcess.StartAsync(context.BaselineDll, FreePort.Next(), new Dictionary<string, string>(), Path.Combine(context.Scratch, "baseline.log"));
+    private static Task<AgentProcess> StartBaselineAsync(BenchContext context) =>
+        context.StartServerAsync(context.BaselineDll, new Dictionary<string, string>(), "baseline.log");
 
-    private static Task<ServerProcess> StartAgentAsync(BenchContext context) => StartAgentAsync(context, new Dictionary<string, string>());
+    private static Task<AgentProcess> StartAgentAsync(BenchContext context) => StartAgentAsync(context, new Dictionary<string, string>());
 
-    private static async Task<ServerProcess> StartAgentAsync(BenchContext context, Dictionary<string, string> settings)
+    private static async Task<AgentProcess> StartAgentAsync(BenchContext context, Dictionary<string, string> settings)
     {
         var workspace = Workspaces.CreateWithEntries(context, "run-workspace");
         var data = context.NewDirectory("run-data");
@@ -93,13 +93,13 @@ public static class AgentRunBenchmark
         {
             environment[key] = value;
         }
-        var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(), environment, Path.Combine(context.Scratch, "agent-run.log"));
+        var server = await context.StartServerAsync(context.AgentDll, environment, "agent-run.log");
         await VerifyOneRunAsync(server);
         return server;
     }
 
     /// <summary>Load is only meaningful if the run does what it should: one successful list_dir.</summary>
-    private static async Task VerifyOneRunAsync(ServerProcess server)
+    private static async Task VerifyOneRunAsync(AgentProcess server)
     {
         using var client = AgentClient.Create(server.BaseAddress);
         var reply = await AgentClient.RunAsync(client, AgentClient.ListFiles);

@@ -32,8 +32,7 @@ public static class AuditSearchBenchmark
         Console.WriteLine($"   seeded {plan.Requests:N0} runs, {plan.Requests:N0} decisions, {plan.Executions:N0} executions in {seedTime.TotalSeconds:0.0} s ({size:0} MiB)");
         report.Note($"Audit search history: {plan.Requests:N0} requests, {plan.Requests:N0} decisions, {plan.Executions:N0} tool executions over {SeedPlan.Span.TotalDays:0} days, {size:0} MiB, seeded in {seedTime.TotalSeconds:0.0} s.");
 
-        await using var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(),
-            context.AgentEnvironment(workspace, databasePath), Path.Combine(context.Scratch, "agent-search.log"));
+        await using var server = await context.StartServerAsync(context.AgentDll, context.AgentEnvironment(workspace, databasePath), "agent-search.log");
         await using IAuditSearchPath product = await HttpAuditSearch.TryCreateAsync(server.BaseAddress) is { } http
             ? http
             : new LatestRunsSearch(await InProcessAudit.OpenAsync(databasePath, workspace));

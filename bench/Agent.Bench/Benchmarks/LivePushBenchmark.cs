@@ -15,8 +15,7 @@ public static class LivePushBenchmark
         Console.WriteLine("== 4: live push to SignalR subscribers (clients in a separate process)");
         var workspace = Workspaces.CreateWithEntries(context, "push-workspace");
         var data = context.NewDirectory("push-data");
-        await using var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(),
-            context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), Path.Combine(context.Scratch, "agent-push.log"));
+        await using var server = await context.StartServerAsync(context.AgentDll, context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), "agent-push.log");
         using var client = AgentClient.Create(server.BaseAddress);
 
         Percentiles? single = null;

@@ -7,7 +7,7 @@ public static class LoadSweep
 {
     public static readonly int[] Concurrency = [1, 4, 16, 64];
 
-    public static async Task<IReadOnlyList<WrkResult>> RunAsync(BenchContext context, ServerProcess server, TimeSpan perLevel)
+    public static async Task<IReadOnlyList<WrkResult>> RunAsync(BenchContext context, AgentProcess server, TimeSpan perLevel)
     {
         await Wrk.RunAsync(context, server.BaseAddress, 4, TimeSpan.FromSeconds(2));
         var results = new List<WrkResult>();

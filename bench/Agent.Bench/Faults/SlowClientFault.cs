@@ -22,8 +22,7 @@ public static class SlowClientFault
         Console.WriteLine($"== fault: {Clients} slow clients trickling a body at 1 byte/s");
         var workspace = Workspaces.CreateWithEntries(context, "slow-workspace");
         var databasePath = Path.Combine(context.NewDirectory("slow-data"), "agent.db");
-        await using var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(),
-            context.AgentEnvironment(workspace, databasePath), Path.Combine(context.Scratch, "agent-slow.log"));
+        await using var server = await context.StartServerAsync(context.AgentDll, context.AgentEnvironment(workspace, databasePath), "agent-slow.log");
 
         HealthProbeResult quiet;
         using (var settle = new CancellationTokenSource(TimeSpan.FromSeconds(3)))

@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace Agent.Bench.Infrastructure;
 
 /// <summary>An HttpClient for one server with the bench API key, and the one call every benchmark makes.</summary>
@@ -8,27 +5,9 @@ public static class AgentClient
 {
     public const string ListFiles = "List the files in the workspace";
 
-    public static HttpClient Create(Uri baseAddress, TimeSpan? timeout = null)
-    {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add("X-API-Key", BenchContext.ApiKey);
-        return client;
-    }
+    public static HttpClient Create(Uri baseAddress, TimeSpan? timeout = null) => AgentRuns.CreateClient(baseAddress, BenchContext.ApiKey, timeout);
 
     /// <summary>POST /agent/run; returns the HTTP status and, on 200, the run's id and status.</summary>
-    public static async Task<RunReply> RunAsync(HttpClient client, string input, CancellationToken cancellationToken = default)
-    {
-        using var response = await client.PostAsJsonAsync("agent/run", new { input }, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            return new RunReply((int)response.StatusCode, null, null, 0);
-        }
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        var root = json.RootElement;
-        var executions = root.TryGetProperty("tool_executions", out var list) ? list.GetArrayLength() : 0;
-        return new RunReply(200, root.GetProperty("request_id").GetString(), root.GetProperty("status").GetString(), executions);
-    }
+    public static Task<RunReply> RunAsync(HttpClient client, string input, CancellationToken cancellationToken = default) =>
+        AgentRuns.PostAsync(client, input, cancellationToken);
 }
-
-public sealed record RunReply(int HttpStatus, string? RequestId, string? Status, int ToolExecutions);

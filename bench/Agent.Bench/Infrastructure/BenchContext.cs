@@ -41,6 +41,13 @@ public sealed class BenchContext : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Starts a built server (the agent or the bare baseline) on a free port of 127.0.0.1 and waits until /health answers;
+    /// its output is appended to <paramref name="logName"/> in the scratch directory, and it gets SIGTERM when disposed.
+    /// </summary>
+    public Task<AgentProcess> StartServerAsync(string dll, IReadOnlyDictionary<string, string> environment, string logName) =>
+        AgentProcess.StartHealthyAsync(new ServerLaunch(dll) { Environment = environment, LogPath = Path.Combine(Scratch, logName), GracefulStop = true });
+
     /// <summary>The agent's environment: local planner, no rate limit, a temporary workspace and database.</summary>
     public Dictionary<string, string> AgentEnvironment(string workspace, string databasePath) => new()
     {
@@ -49,6 +56,8 @@ public sealed class BenchContext : IDisposable
         ["DATABASE_PATH"] = databasePath,
         ["RATE_LIMIT_ENABLED"] = "false",
         ["LLM_PROVIDER"] = "local",
+        // Anything the server keeps in its data directory stays in the scratch area, not in the build output or the home.
+        ["XDG_DATA_HOME"] = Path.Combine(Scratch, "xdg-data"),
         // Request logging at Information would measure the console, not the agent.
         ["Logging__LogLevel__Default"] = "Warning",
     };

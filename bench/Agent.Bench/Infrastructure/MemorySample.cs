@@ -25,3 +25,9 @@ public sealed record MemorySample(double RssMiB, double PeakMiB)
     private static double KibToMib(string line) =>
         double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
 }
+
+public static class ServerMemory
+{
+    /// <summary>The server process's resident memory now.</summary>
+    public static MemorySample Memory(this AgentProcess server) => MemorySample.Read(server.Id);
+}

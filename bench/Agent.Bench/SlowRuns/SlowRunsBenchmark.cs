@@ -26,7 +26,7 @@ public static class SlowRunsBenchmark
         environment["LLM_API_KEY"] = "slow-model-key";
         environment["LLM_MODEL"] = "slow-model";
         environment["LLM_TIMEOUT"] = "60";
-        await using var server = await ServerProcess.StartAsync(context.AgentDll, FreePort.Next(), environment, Path.Combine(context.Scratch, "agent-slow.log"));
+        await using var server = await context.StartServerAsync(context.AgentDll, environment, "agent-slow.log");
 
         var modelTimePerRun = TurnTime * SlowModelServer.TurnsPerRun;
         var warmUp = modelTimePerRun * 2;

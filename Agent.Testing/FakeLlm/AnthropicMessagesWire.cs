@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Agent.Tests.Infrastructure;
+namespace Agent.Testing;
 
 /// <summary>
 /// Anthropic's native Messages API, rejecting what it rejects: no <c>anthropic-version</c> header, no key, no

@@ -1,11 +1,31 @@
 using Microsoft.Data.Sqlite;
 
-namespace Agent.Bench.Infrastructure;
+namespace Agent.Testing;
 
 /// <summary>Reads an audit database directly, the way an auditor with sqlite3 would, to check what the server claims.</summary>
 public sealed class AuditDatabase(string path) : IDisposable
 {
-    private readonly SqliteConnection _connection = Open(path);
+    private readonly SqliteConnection _connection = Open(path, readOnly: false);
+
+    /// <summary>Every row of <paramref name="sql"/> as column → value, read-only.</summary>
+    public static async Task<List<Dictionary<string, object?>>> QueryAsync(string databasePath, string sql)
+    {
+        await using var connection = Open(databasePath, readOnly: true);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
 
     public string IntegrityCheck() => (string)Scalar("PRAGMA integrity_check")!;
 
@@ -33,9 +53,9 @@ public sealed class AuditDatabase(string path) : IDisposable
         return command.ExecuteScalar();
     }
 
-    private static SqliteConnection Open(string path)
+    private static SqliteConnection Open(string path, bool readOnly)
     {
-        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        var connection = new SqliteConnection($"Data Source={path};{(readOnly ? "Mode=ReadOnly;" : "")}Pooling=False");
         connection.Open();
         return connection;
     }

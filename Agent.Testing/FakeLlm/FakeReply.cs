@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Agent.Tests.Infrastructure;
+namespace Agent.Testing;
 
 /// <summary>Which real API the fake server speaks.</summary>
 public enum FakeWire

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Agent.Bench.Infrastructure;
+namespace Agent.Testing;
 
 public static class FreePort
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Agent.Tests.Infrastructure;
+namespace Agent.Testing;
 
 /// <summary>
 /// OpenAI chat completions as OpenAI, Groq and Ollama answer them, each rejecting what it really rejects: a <c>tool</c>

@@ -1,37 +1,36 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
-namespace Agent.Tests.Infrastructure;
+namespace Agent.Testing;
 
 /// <summary>
 /// A fake LLM provider on 127.0.0.1 speaking one real wire format (<see cref="FakeWire"/>): OpenAI chat completions by
 /// default, or Groq's, Ollama's, or Anthropic's native Messages API. It rejects what the real API rejects, with the real
 /// error bodies (see <see cref="Rejections"/>). Each test scripts its replies in order; when the script runs out,
-/// <see cref="WhenScriptEnds"/> answers. Every request is recorded with its path, headers and JSON body.
+/// <see cref="WhenScriptEnds"/> answers (or <see cref="RespondWith"/> decides from the request, for many runs at once).
+/// Every request is counted and, unless started with <c>record: false</c> (long load runs), recorded with its path,
+/// headers and JSON body.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     public const string ModelName = "fake-model";
 
-    private readonly WebApplication _app;
     private readonly IFakeWire _wire;
+    private readonly bool _record;
     private readonly ConcurrentQueue<FakeReply> _script = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<FakeRejection> _rejections = new();
 
-    private FakeReply _whenScriptEnds = FakeReply.Status(599, "the fake server's script ran out");
+    private LoopbackServer? _server;
+    private Func<RecordedRequest, long, FakeReply> _whenScriptEnds = (_, _) => FakeReply.Status(599, "the fake server's script ran out");
+    private long _requestCount;
 
-    private FakeOpenAiServer(WebApplication app, FakeWire wire)
+    private FakeOpenAiServer(FakeWire wire, bool record)
     {
-        _app = app;
+        _record = record;
         Wire = wire;
         _wire = wire == FakeWire.Anthropic ? new AnthropicMessagesWire() : new ChatCompletionsWire(wire);
     }
@@ -48,20 +47,18 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
+    /// <summary>Every request that reached the fake, recorded or not.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
     /// <summary>Requests refused for breaking the wire format's rules; a correct client causes none.</summary>
     public IReadOnlyList<FakeRejection> Rejections => _rejections.ToArray();
 
-    public static async Task<FakeOpenAiServer> StartAsync(FakeWire wire = FakeWire.OpenAi)
+    public static async Task<FakeOpenAiServer> StartAsync(FakeWire wire = FakeWire.OpenAi, bool record = true)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeOpenAiServer(app, wire);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.RootUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return server;
+        var fake = new FakeOpenAiServer(wire, record);
+        fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
+        fake.RootUrl = fake._server.RootUrl;
+        return fake;
     }
 
     public FakeOpenAiServer Enqueue(params FakeReply[] replies)
@@ -74,7 +71,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     }
 
     /// <summary>The reply used once the script is exhausted (by default a 599 that fails the test loudly).</summary>
-    public FakeOpenAiServer WhenScriptEnds(FakeReply reply)
+    public FakeOpenAiServer WhenScriptEnds(FakeReply reply) => RespondWith((_, _) => reply);
+
+    /// <summary>
+    /// Once the script is exhausted, each reply is chosen from the request and its number (1 for the first request the
+    /// fake received): for many concurrent runs, where a queue cannot tell which run a request belongs to.
+    /// </summary>
+    public FakeOpenAiServer RespondWith(Func<RecordedRequest, long, FakeReply> reply)
     {
         _whenScriptEnds = reply;
         return this;
@@ -82,6 +85,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var arrived = Stopwatch.GetTimestamp();
+        var number = Interlocked.Increment(ref _requestCount);
         var path = context.Request.Path.Value ?? "";
         if (!HttpMethods.IsPost(context.Request.Method) || !_wire.Handles(path))
         {
@@ -100,7 +105,11 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             body = [];
         }
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
-        _requests.Enqueue(new RecordedRequest(path, context.Request.Headers.Authorization.ToString(), body, headers));
+        var request = new RecordedRequest(path, context.Request.Headers.Authorization.ToString(), body, headers);
+        if (_record)
+        {
+            _requests.Enqueue(request);
+        }
 
         if (_wire.Validate(headers, body) is { } rejection)
         {
@@ -110,12 +119,14 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             return;
         }
 
-        var reply = _script.TryDequeue(out var next) ? next : _whenScriptEnds;
-        if (reply.Delay > TimeSpan.Zero)
+        var reply = _script.TryDequeue(out var next) ? next : _whenScriptEnds(request, number);
+        // The delay counts from the request's arrival, so that the fake's own parsing does not lengthen it.
+        var remaining = reply.Delay - Stopwatch.GetElapsedTime(arrived);
+        if (remaining > TimeSpan.Zero)
         {
             try
             {
-                await Task.Delay(reply.Delay, context.RequestAborted);
+                await Task.Delay(remaining, context.RequestAborted);
             }
             catch (OperationCanceledException)
             {
@@ -140,7 +151,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

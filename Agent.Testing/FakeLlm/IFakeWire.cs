@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Agent.Tests.Infrastructure;
+namespace Agent.Testing;
 
 /// <summary>One provider's wire format: which route it serves, what it rejects, and how it writes answers and errors.</summary>
 internal interface IFakeWire
