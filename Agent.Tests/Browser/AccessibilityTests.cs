@@ -122,18 +122,11 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     {
         var started = await api.PostAsJsonAsync("/agent/runs", new { input });
         var runId = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("request_id").GetString()!;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var pending = JsonDocument.Parse(await api.GetStringAsync("/approvals?status=pending")).RootElement.EnumerateArray()
-                .FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId);
-            if (pending.ValueKind == JsonValueKind.Object)
-            {
-                return (runId, pending.GetProperty("id").GetString()!);
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"The run of '{input}' never asked.");
+        var pending = await Eventually.UntilAsync(
+            async () => JsonDocument.Parse(await api.GetStringAsync("/approvals?status=pending")).RootElement.EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId),
+            a => a.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(20), $"the run of '{input}' asks for approval");
+        return (runId, pending.GetProperty("id").GetString()!);
     }
 
     private static async Task CheckAsync(IPage page, string name, string theme, List<string> problems)

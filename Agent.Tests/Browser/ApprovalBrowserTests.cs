@@ -17,6 +17,7 @@ namespace Agent.Tests.Browser;
 /// the grants page and the policy page, with hostile text kept as text throughout.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ApprovalBrowserTests(BrowserFixture browser)
 {
     private const string RunnerKey = "runner-key-0123456789abcdef";
@@ -198,16 +199,8 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
         var admin = app.CreateAuthenticatedClient();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var pending = JsonDocument.Parse(await admin.GetStringAsync("/approvals?status=pending")).RootElement;
-            if (pending.EnumerateArray().Any(a => a.GetProperty("request_id").GetString() == runId))
-            {
-                return runId;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("The run never asked.");
+        await Eventually.UntilAsync(async () => JsonDocument.Parse(await admin.GetStringAsync("/approvals?status=pending")).RootElement.EnumerateArray()
+            .Any(a => a.GetProperty("request_id").GetString() == runId), TimeSpan.FromSeconds(20), $"run {runId} asks for approval");
+        return runId;
     }
 }

@@ -66,6 +66,7 @@ public sealed class PolicyPageTests : ConsoleTestContext
         File.WriteAllText(Path.Combine(WorkspacePath, "notes.txt"), "hello");
         var reads = new[] { await RunAsync("read notes.txt"), await RunAsync("read notes.txt") };
         await RunAsync("List the files in the workspace");
+        await HistoryHoldsAsync(3);
         var page = Render<PolicyReview>();
 
         page.Find("textarea").Input("""
@@ -138,6 +139,7 @@ public sealed class PolicyPageTests : ConsoleTestContext
             Status = "success",
             CreatedAt = DateTimeOffset.UtcNow,
         });
+        await HistoryHoldsAsync(1);
         var page = Render<PolicyReview>();
 
         page.Find("textarea").Input("""[ { "id": "no-reads", "tool": "read_file", "effect": "deny" } ]""");
@@ -146,6 +148,11 @@ public sealed class PolicyPageTests : ConsoleTestContext
         page.WaitForAssertion(() => Assert.Contains(HostileText.Script, page.Find("[data-testid=dry-run-example-input]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll(HostileText.InjectedElements));
     }
+
+    /// <summary>The audit commits in batches (within milliseconds): wait until the dry-run's reader sees every seeded execution.</summary>
+    private Task HistoryHoldsAsync(int executions) =>
+        Eventually.UntilAsync(async () => (await Services.GetRequiredService<PastExecutions>().LatestAsync(100, CancellationToken.None)).Count == executions,
+            TimeSpan.FromSeconds(10), $"{executions} executions committed to the audit");
 
     /// <summary>Runs an instruction through the real run manager (local planner) and waits for it to end.</summary>
     private async Task<string> RunAsync(string input)

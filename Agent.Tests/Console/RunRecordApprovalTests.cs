@@ -152,6 +152,9 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
             ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10),
         });
 
+        // The audit commits in batches: the page reads the run once it is committed.
+        await Eventually.UntilAsync(async () => await Services.GetRequiredService<AuditQueries>().GetRunAsync(runId) is not null, Timeout, $"run {runId} committed");
+
         var page = Render<RunRecord>(p => p.Add(r => r.Id, runId));
         page.WaitForAssertion(() => Assert.Equal("a-stored", page.Find("[data-testid=approval-request]").GetAttribute("data-approval-id")), Timeout);
         Assert.Equal("awaiting_approval", page.Find("[data-testid=run-status]").GetAttribute("data-status"));
@@ -167,16 +170,9 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
         await InitializeDatabaseAsync();
         var run = Services.GetRequiredService<RunManager>().Start(new RunRequest("write 'hello' to notes.txt", "api", "automation", null)).Run!;
         var store = Services.GetRequiredService<IApprovalStore>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await store.ListAsync(ApprovalStatus.Pending, 10)).SingleOrDefault(a => a.RequestId == run.Id) is { } pending)
-            {
-                return (run, pending);
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("The run never asked.");
+        var pending = await Eventually.UntilAsync(async () => (await store.ListAsync(ApprovalStatus.Pending, 10)).SingleOrDefault(a => a.RequestId == run.Id),
+            a => a is not null, Timeout, $"run {run.Id} asks for approval");
+        return (run, pending!);
     }
 
     private sealed class RecordingSecurityEvents : ISecurityEventWriter
