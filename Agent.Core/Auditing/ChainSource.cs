@@ -103,11 +103,26 @@ internal abstract class ChainSource(string kind, string table, string keyColumn,
     /// <summary>hash = SHA-256(previous hash bytes || canonical content), lower-case hex.</summary>
     public static string NextHash(string previousHash, byte[] canonical)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Convert.FromHexString(previousHash));
-        sha.AppendData(canonical);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        // Every entry is hashed on the writer's thread; its hash object is kept rather than created per entry.
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> hash = stackalloc byte[32];
+        try
+        {
+            sha.AppendData(Convert.FromHexString(previousHash));
+            sha.AppendData(canonical);
+        }
+        catch
+        {
+            // Nothing half-appended may leak into the next entry's hash.
+            sha.GetHashAndReset(hash);
+            throw;
+        }
+        sha.GetHashAndReset(hash);
+        return Convert.ToHexStringLower(hash);
     }
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
 }
 
 /// <summary>An entry kind over rows of type <typeparamref name="TRow"/>: the column list, built one line per column.</summary>

@@ -12,6 +12,10 @@ public static class ResultDescriber
 
     public static string Describe(string toolName, string? resultJson)
     {
+        if (toolName == "list_dir" && DescribeListing(resultJson) is { } listing)
+        {
+            return listing;
+        }
         var result = Parse(resultJson);
         var status = Text(result?["status"]) ?? "error";
         if (status != "success")
@@ -73,6 +77,64 @@ public static class ResultDescriber
         }
         return text.Append('.').ToString();
     }
+
+    /// <summary>
+    /// A successful, whole listing read from the parsed document, without building a node per entry (a hundred entries
+    /// as nodes cost a dictionary each); null sends anything else down the general path.
+    /// </summary>
+    private static string? DescribeListing(string? resultJson)
+    {
+        JsonElement result;
+        try
+        {
+            result = resultJson is null ? default : JsonSerializer.Deserialize<JsonElement>(resultJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        if (result.ValueKind != JsonValueKind.Object || Text(Property(result, "status")) != "success"
+            || Property(result, "output") is not { ValueKind: JsonValueKind.Object } output || output.TryGetProperty("preview", out _))
+        {
+            return null;
+        }
+        var entries = Property(output, "entries") is { ValueKind: JsonValueKind.Array } array ? array : default;
+        var entryCount = entries.ValueKind == JsonValueKind.Array ? entries.GetArrayLength() : 0;
+        var count = int.TryParse(Text(Property(output, "count")), out var c) ? c : entryCount;
+        var path = Text(Property(output, "path")) ?? ".";
+        var where = path == "." ? "The workspace" : $"'{path}'";
+        if (count == 0)
+        {
+            return $"{where} is empty.";
+        }
+        var text = new StringBuilder($"{where} contains {count} {(count == 1 ? "entry" : "entries")}: ");
+        if (entryCount > 0)
+        {
+            var first = true;
+            foreach (var entry in entries.EnumerateArray())
+            {
+                var name = Text(Property(entry, "name"));
+                text.Append(first ? "" : ", ").Append(Text(Property(entry, "type")) == "directory" ? $"{name}/" : name);
+                first = false;
+            }
+        }
+        if (Text(Property(output, "truncated")) == "true")
+        {
+            text.Append(" (listing truncated)");
+        }
+        return text.Append('.').ToString();
+    }
+
+    private static JsonElement? Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : null;
+
+    /// <summary>As <see cref="Text(JsonNode?)"/> for a parsed element: scalars as text, null and containers as null.</summary>
+    private static string? Text(JsonElement? element) => element?.ValueKind switch
+    {
+        JsonValueKind.String => element.Value.GetString(),
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.Value.GetRawText(),
+        _ => null,
+    };
 
     private static string DescribeCut(string toolName, TruncatedOutput cut)
     {

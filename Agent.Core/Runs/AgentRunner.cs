@@ -355,8 +355,9 @@ public sealed partial class AgentRunner(
     private async Task RecordExecutionAsync(RunContext run, long decisionId, FunctionCallContent call, ToolExecutionResult result)
     {
         run.Executions.Add(result);
-        await audit.RecordExecutionAsync(ToRecord(run, decisionId, result));
-        PublishCompleted(run, call, result);
+        var record = ToRecord(run, decisionId, result);
+        await audit.RecordExecutionAsync(record);
+        PublishCompleted(run, call, result, record.Output);
     }
 
     private ToolExecutionRecord ToRecord(RunContext run, long decisionId, ToolExecutionResult result) =>
@@ -374,14 +375,18 @@ public sealed partial class AgentRunner(
             Policy = result.Policy?.ToJson(),
         };
 
-    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result) =>
+    /// <summary>
+    /// The event's output is parsed from the audit row's text when there is one: a node over the parsed document is
+    /// written (to the history, SignalR, SSE) without being built entry by entry, where a deep copy builds every node.
+    /// </summary>
+    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result, string? outputJson = null) =>
         run.Publish(RunEventTypes.ToolCompleted, new JsonObject
         {
             ["call_id"] = call.Id,
             ["tool_name"] = result.ToolName,
             ["status"] = result.Status.ToWire(),
             ["duration_ms"] = result.DurationMs,
-            ["output"] = result.Output?.DeepClone(),
+            ["output"] = outputJson is not null ? JsonNode.Parse(outputJson) : result.Output?.DeepClone(),
             ["error"] = result.Error,
             ["truncated"] = result.Truncated,
             ["policy"] = result.Policy is null ? null : JsonSerializer.SerializeToNode(result.Policy, JsonDefaults.Compact),
@@ -400,13 +405,24 @@ public sealed partial class AgentRunner(
         return refusal is null ? ArgumentsToJson(call) : size.ToTruncated(refusal);
     }
 
+    /// <summary>{"status","output","error"} as the model reads it, written from the result without copying its output.</summary>
     private static string ResultForModel(ToolExecutionResult result) =>
-        new JsonObject
+        JsonText.Write(writer =>
         {
-            ["status"] = result.Status.ToWire(),
-            ["output"] = result.Output?.DeepClone(),
-            ["error"] = result.Error,
-        }.ToJsonString(JsonDefaults.Compact);
+            writer.WriteStartObject();
+            writer.WriteString("status", result.Status.ToWire());
+            writer.WritePropertyName("output");
+            if (result.Output is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                result.Output.WriteTo(writer, JsonDefaults.Compact);
+            }
+            writer.WriteString("error", result.Error);
+            writer.WriteEndObject();
+        });
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Run finished {Status} after {Executions} tool execution(s) in {DurationMs} ms")]
     private static partial void LogRunFinished(ILogger logger, string status, int executions, long durationMs);

@@ -42,7 +42,8 @@ internal static class NativeFiles
     /// <summary>statx of <paramref name="name"/> in the directory <paramref name="dirfd"/> (or of the descriptor itself with an empty name), never following a link.</summary>
     public static EntryInfo StatAt(int dirfd, string name)
     {
-        var buffer = new byte[StatxBufferSize];
+        // A directory listing stats every entry; the thread's buffer is reused rather than allocated per entry.
+        var buffer = t_statBuffer ??= new byte[StatxBufferSize];
         var flags = AtSymlinkNoFollow | (name.Length == 0 ? AtEmptyPath : 0);
         if (Statx(dirfd, name, flags, StatxType | StatxSize | StatxNlink, buffer) != 0)
         {
@@ -54,6 +55,9 @@ internal static class NativeFiles
         var (kind, size) = Decode(buffer);
         return new EntryInfo(kind, size, BitConverter.ToUInt32(buffer, NlinkOffset));
     }
+
+    [ThreadStatic]
+    private static byte[]? t_statBuffer;
 
     private static (FileKind, long) Decode(byte[] buffer)
     {

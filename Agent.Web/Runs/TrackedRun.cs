@@ -60,6 +60,9 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
 
     private long ResultBytes { get; set; }
 
+    /// <summary>The full size of the tool_started and tool_completed events: the calls' inputs and outputs, which the result holds too.</summary>
+    private long _executionBytes;
+
     /// <summary>The key that started the run (its name), or null for an anonymous caller.</summary>
     public string? Owner => Request.Principal;
 
@@ -94,6 +97,10 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
         var size = SizeOf(runEvent);
         lock (_events)
         {
+            if (runEvent.Type is RunEventTypes.ToolStarted or RunEventTypes.ToolCompleted)
+            {
+                _executionBytes += size - EventEnvelopeBytes;
+            }
             if (HistoryBytes + size > maxHistoryBytes)
             {
                 runEvent = Shorten(runEvent, size);
@@ -113,16 +120,22 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
 
     internal void Complete(RunResult result, DateTimeOffset finishedAt)
     {
-        var resultBytes = JsonMeasure.Of(writer => JsonSerializer.Serialize(writer, result, JsonDefaults.Compact)).Bytes;
         lock (_events)
         {
+            // Counted from what the run's events already measured (each call's input and output), not by serialising
+            // the whole result once more: this only bounds memory, and every run pays for it.
             Result = result;
-            ResultBytes = resultBytes;
+            ResultBytes = ResultEnvelopeBytes + _executionBytes + Utf8Bytes(result.Output) + Utf8Bytes(result.Error);
             FinishedAt = finishedAt;
             Signal();
         }
         _cancellation.Dispose();
     }
+
+    /// <summary>A result's ids, status, timestamps and field names, roughly, as they go on the wire.</summary>
+    private const int ResultEnvelopeBytes = 200;
+
+    private static long Utf8Bytes(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 
     private static long SizeOf(RunEvent runEvent) => EventEnvelopeBytes + JsonMeasure.Of(runEvent.Data).Bytes;
 

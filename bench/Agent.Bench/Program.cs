@@ -12,6 +12,12 @@ if (mode == "push-clients" && args.Length == 3)
     // The live-push subscribers' own process (see PushClients).
     return await PushClients.ServeAsync(new Uri(args[1]), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
 }
+if (mode == "slow-load" && args.Length == 3)
+{
+    // The many-slow-runs load's own process: fake model and clients (see SlowRunLoad).
+    return await SlowRunLoad.ServeAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan.FromMilliseconds(double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)));
+}
 if (mode is not ("default" or "faults"))
 {
     Console.Error.WriteLine("usage: Agent.Bench [default|faults]");
@@ -21,6 +27,8 @@ if (mode is not ("default" or "faults"))
 using var context = BenchContext.Create();
 var report = new Report(mode);
 Console.WriteLine($"Agent bench, mode {mode}, {Environment.ProcessorCount} cores, scratch {context.Scratch}");
+// Other processes on the machine change every absolute figure; the load average says how busy it was.
+var loadAtStart = ProcessCpu.LoadAverage();
 
 if (mode == "default")
 {
@@ -58,6 +66,7 @@ else
     await SlowClientFault.RunAsync(context, report);
 }
 
+report.Note($"Machine load average (1, 5, 15 min) at start {loadAtStart}, at end {ProcessCpu.LoadAverage()}, on {Environment.ProcessorCount} cores.");
 var name = mode == "default" ? "results" : "faults";
 report.Write(context.ResultsDirectory, name);
 Console.WriteLine();

@@ -12,10 +12,10 @@ public static class AgentRunBenchmark
     public static async Task RunAsync(BenchContext context, Report report, TimeSpan perLevel, double rawLimit)
     {
         Console.WriteLine("== 1/5: bare minimal API (baseline)");
-        var (bareSweep, bareStartup, bareIdle, bareLoaded) = await MeasureAsync(context, perLevel, StartBaselineAsync);
+        var (bareSweep, bareCpu, bareStartup, bareIdle, bareLoaded) = await MeasureAsync(context, perLevel, StartBaselineAsync);
 
         Console.WriteLine("== 1/5: agent /agent/run, one list_dir over 100 entries, full auditing");
-        var (agentSweep, agentStartup, agentIdle, agentLoaded) = await MeasureAsync(context, perLevel, StartAgentAsync);
+        var (agentSweep, agentCpu, agentStartup, agentIdle, agentLoaded) = await MeasureAsync(context, perLevel, StartAgentAsync);
 
         var agentBest = LoadSweep.Saturating(agentSweep);
         var bareBest = LoadSweep.Saturating(bareSweep);
@@ -35,6 +35,12 @@ public static class AgentRunBenchmark
                     ? $"no request completed within {perLevel.TotalSeconds:0} s; errors {level.Errors}"
                     : $"p50 {level.P50Ms:0.0} / p99 {level.P99Ms:0.0} ms vs bare {bare.P50Ms:0.00} / {bare.P99Ms:0.00} ms; errors {level.Errors}"));
         }
+        foreach (var connections in new[] { 1, 64 })
+        {
+            // CPU per run does not depend on what else loads the machine the way throughput does.
+            report.Add(new ResultRow($"Agent run server CPU (user + system) per run, c={connections}", agentCpu[connections], "ms",
+                bareCpu[connections], "bare, same c, per request", Note: "/proc/<pid>/stat over the level ÷ requests answered"));
+        }
         if (agentSweep.Any(r => r.Errors > 0))
         {
             report.Note("wrk counted errors (non-2xx, timeouts or socket errors) during agent load; see the per-level rows.");
@@ -50,7 +56,7 @@ public static class AgentRunBenchmark
         Console.WriteLine("== 1b: agent /agent/run with AUDIT_SYNCHRONOUS=normal (no fsync per commit)");
         await using (var normal = await StartAgentAsync(context, new Dictionary<string, string> { ["AUDIT_SYNCHRONOUS"] = "normal" }))
         {
-            await Wrk.RunAsync(context, normal.BaseAddress, 4, TimeSpan.FromSeconds(2));
+            await Wrk.RunAsync(context, normal.BaseAddress, 4, LoadSweep.WarmUp);
             foreach (var connections in new[] { 1, 64 })
             {
                 var level = await Wrk.RunAsync(context, normal.BaseAddress, connections, perLevel);
@@ -66,7 +72,7 @@ public static class AgentRunBenchmark
         report.Add(new ResultRow("Peak working set under load (VmHWM)", agentLoaded.PeakMiB, "MiB", bareLoaded.PeakMiB, "bare minimal API"));
     }
 
-    private static async Task<(IReadOnlyList<WrkResult> Sweep, TimeSpan Startup, MemorySample Idle, MemorySample Loaded)> MeasureAsync(
+    private static async Task<(IReadOnlyList<WrkResult> Sweep, IReadOnlyDictionary<int, double> Cpu, TimeSpan Startup, MemorySample Idle, MemorySample Loaded)> MeasureAsync(
         BenchContext context, TimeSpan perLevel, Func<BenchContext, Task<AgentProcess>> start)
     {
         await using var server = await start(context);
@@ -74,9 +80,9 @@ public static class AgentRunBenchmark
         await Task.Delay(TimeSpan.FromSeconds(2));
         var idle = server.Memory();
         Console.WriteLine($"   started in {server.StartupTime.TotalMilliseconds:0} ms, idle RSS {idle.RssMiB:0.0} MiB");
-        var sweep = await LoadSweep.RunAsync(context, server, perLevel);
+        var (sweep, cpu) = await LoadSweep.RunAsync(context, server, perLevel);
         var loaded = server.Memory();
-        return (sweep, server.StartupTime, idle, loaded);
+        return (sweep, cpu, server.StartupTime, idle, loaded);
     }
 
     private static Task<AgentProcess> StartBaselineAsync(BenchContext context) =>

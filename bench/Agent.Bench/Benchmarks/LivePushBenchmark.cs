@@ -17,12 +17,16 @@ public static class LivePushBenchmark
         var data = context.NewDirectory("push-data");
         await using var server = await context.StartServerAsync(context.AgentDll, context.AgentEnvironment(workspace, Path.Combine(data, "agent.db")), "agent-push.log");
         using var client = AgentClient.Create(server.BaseAddress);
+        // The same warm-up as the throughput sweep: one run left the JIT compiling on the measured path.
+        await Wrk.RunAsync(context, server.BaseAddress, 4, LoadSweep.WarmUp);
 
         Percentiles? single = null;
         foreach (var subscribers in new[] { 1, 100 })
         {
-            var latencies = await MeasureAsync(server.BaseAddress, client, subscribers, runs);
+            var (latencies, serverCpu, clientsCpu) = await MeasureAsync(server, client, subscribers, runs);
             var isTarget = subscribers == 100;
+            report.Add(new ResultRow($"Live push: CPU per run, {subscribers} subscriber(s)", serverCpu, "ms", Note:
+                $"server (user + system, /proc) per run pushed; the subscribers' process {clientsCpu:0.00} ms per run"));
             report.Add(new ResultRow($"Live push p50, {subscribers} subscriber(s)", latencies.Median, "ms",
                 isTarget ? single?.Median : null, isTarget ? "1 subscriber" : null, Note: $"n={latencies.Count}"));
             report.Add(new ResultRow($"Live push p99, {subscribers} subscriber(s)", latencies.P99, "ms",
@@ -34,14 +38,19 @@ public static class LivePushBenchmark
             "all processes share the same two cores. Timestamps are written with millisecond precision (truncated), so each sample may read up to 1 ms high.");
     }
 
-    private static async Task<Percentiles> MeasureAsync(Uri baseAddress, HttpClient client, int subscribers, int runs)
+    private static async Task<(Percentiles Latencies, double ServerCpuMsPerRun, double ClientsCpuMsPerRun)> MeasureAsync(
+        AgentProcess server, HttpClient client, int subscribers, int runs)
     {
-        await using var clients = await PushClients.Child.StartAsync(baseAddress, subscribers);
-        // One warm-up run so that no client's first message pays for JIT.
-        await AgentClient.RunAsync(client, AgentClient.ListFiles);
+        await using var clients = await PushClients.Child.StartAsync(server.BaseAddress, subscribers);
+        // Warm-up runs with the subscribers connected, so that no measured message pays for the push path's JIT.
+        for (var i = 0; i < 20; i++)
+        {
+            await AgentClient.RunAsync(client, AgentClient.ListFiles);
+        }
         await Task.Delay(500);
         await clients.SendAsync("RESET");
 
+        var (serverBefore, clientsBefore) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(clients.Pid));
         for (var i = 0; i < runs; i++)
         {
             await AgentClient.RunAsync(client, AgentClient.ListFiles);
@@ -54,10 +63,12 @@ public static class LivePushBenchmark
         {
             await Task.Delay(100);
         }
+        var (serverAfter, clientsAfter) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(clients.Pid));
         if (arrived < expected)
         {
             Console.WriteLine($"   warning: {expected - arrived} of {expected} tool_completed events did not arrive");
         }
-        return new Percentiles(await clients.StopAsync());
+        return (new Percentiles(await clients.StopAsync()),
+            ProcessCpu.MsPerRun(serverBefore, serverAfter, runs), ProcessCpu.MsPerRun(clientsBefore, clientsAfter, runs));
     }
 }

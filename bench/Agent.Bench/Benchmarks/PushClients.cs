@@ -54,6 +54,8 @@ public static class PushClients
 
         private Child(Process process) => _process = process;
 
+        public int Pid => _process.Id;
+
         public static async Task<Child> StartAsync(Uri baseAddress, int count)
         {
             var info = new ProcessStartInfo("dotnet", [typeof(PushClients).Assembly.Location, "push-clients", baseAddress.ToString(), count.ToString(CultureInfo.InvariantCulture)])

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Agent.Bench.Infrastructure;
 using Agent.Bench.Reporting;
@@ -8,7 +7,9 @@ namespace Agent.Bench.SlowRuns;
 /// <summary>
 /// Many slow runs: <see cref="InFlight"/> clients each keep one /agent/run in flight against a model that takes 1 s per
 /// turn (two turns per run). Ideal throughput is in-flight ÷ model time per run; the server's cost is what a run takes
-/// beyond its model time, its peak resident memory, and how /health answers meanwhile.
+/// beyond its model time, its CPU per run, its peak resident memory, and how /health answers meanwhile. The clients and
+/// the fake model run in a child process (<see cref="SlowRunLoad"/>); BENCH_PIN=1 pins the server to core 0 and the
+/// load to core 1 (<c>taskset</c>), so neither takes the other's CPU.
 /// </summary>
 public static class SlowRunsBenchmark
 {
@@ -17,72 +18,95 @@ public static class SlowRunsBenchmark
 
     public static async Task RunAsync(BenchContext context, Report report, TimeSpan measured)
     {
-        Console.WriteLine($"== 6: many slow runs ({InFlight} in flight, model answers each turn after {TurnTime.TotalSeconds:0} s)");
-        await using var model = await SlowModelServer.StartAsync(TurnTime);
+        var pinned = Environment.GetEnvironmentVariable("BENCH_PIN") == "1" && Environment.ProcessorCount >= 2;
+        Console.WriteLine($"== 6: many slow runs ({InFlight} in flight, model answers each turn after {TurnTime.TotalSeconds:0} s; " +
+            $"clients and model in a child process{(pinned ? ", server pinned to core 0, load to core 1" : "")})");
+        await using var load = await SlowRunLoad.Child.StartAsync(InFlight, TurnTime);
         var workspace = Workspaces.CreateWithEntries(context, "slow-workspace");
         var environment = context.AgentEnvironment(workspace, Path.Combine(context.NewDirectory("slow-data"), "agent.db"));
         environment["LLM_PROVIDER"] = "openai-compatible";
-        environment["LLM_BASE_URL"] = model.BaseUrl.ToString();
+        environment["LLM_BASE_URL"] = load.ModelUrl.ToString();
         environment["LLM_API_KEY"] = "slow-model-key";
         environment["LLM_MODEL"] = "slow-model";
         environment["LLM_TIMEOUT"] = "60";
         await using var server = await context.StartServerAsync(context.AgentDll, environment, "agent-slow.log");
+        if (pinned)
+        {
+            await PinAsync(server.Id, 0);
+            await PinAsync(load.Pid, 1);
+        }
 
+        // A cold server met by 1,000 runs at once spends the first wave compiling; a few rounds of 50 runs get the
+        // run path (and the LLM client's) through the JIT first, as the throughput sweep's warm-up does.
+        using (var warmClient = AgentClient.Create(server.BaseAddress, TimeSpan.FromSeconds(120)))
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => AgentClient.RunAsync(warmClient, AgentClient.ListFiles)));
+            }
+        }
         var modelTimePerRun = TurnTime * SlowModelServer.TurnsPerRun;
-        var warmUp = modelTimePerRun * 2;
-        var samples = new ConcurrentBag<(TimeSpan Start, TimeSpan End, bool Ok)>();
-        var clock = Stopwatch.StartNew();
-        using var client = AgentClient.Create(server.BaseAddress, TimeSpan.FromSeconds(120));
-        using var stop = new CancellationTokenSource(warmUp + measured);
+        var warmUp = modelTimePerRun * 3;
         using var probeStop = new CancellationTokenSource();
+        load.Go(server.BaseAddress, warmUp, measured);
         var probe = Task.Run(async () =>
         {
             await Task.Delay(warmUp);
             return await HealthProbe.RunAsync(server.BaseAddress, TimeSpan.FromMilliseconds(50), probeStop.Token);
         });
-
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var start = clock.Elapsed;
-                bool ok;
-                try
-                {
-                    var reply = await AgentClient.RunAsync(client, AgentClient.ListFiles);
-                    ok = reply is { HttpStatus: 200, Status: "success", ToolExecutions: 1 };
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-                {
-                    ok = false;
-                }
-                samples.Add((start, clock.Elapsed, ok));
-            }
-        })));
+        await Task.Delay(warmUp);
+        var (serverBefore, loadBefore) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(load.Pid));
+        var window = Stopwatch.StartNew();
+        await Task.Delay(measured);
+        var (serverAfter, loadAfter) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(load.Pid));
+        var windowSeconds = window.Elapsed.TotalSeconds;
+        var outcome = await load.OutcomeAsync();
         await probeStop.CancelAsync();
         var health = await probe;
         var memory = server.Memory();
 
-        var window = (From: warmUp, To: warmUp + measured);
-        var completed = samples.Count(s => s.Ok && s.End >= window.From && s.End < window.To);
-        var failed = samples.Count(s => !s.Ok);
-        var throughput = completed / measured.TotalSeconds;
+        var throughput = outcome.Completed / measured.TotalSeconds;
         var ideal = InFlight / modelTimePerRun.TotalSeconds;
-        var overhead = new Percentiles(samples.Where(s => s.Ok && s.Start >= window.From)
-            .Select(s => (s.End - s.Start - modelTimePerRun).TotalMilliseconds));
-        Console.WriteLine($"   {completed} runs completed in {measured.TotalSeconds:0} s ({throughput:0} runs/s, ideal {ideal:0}), {failed} failed; " +
-            $"overhead p50 {overhead.Median:0.0} / p99 {overhead.P99:0.0} ms; peak RSS {memory.PeakMiB:0} MiB; health {health.Summary}; {model.Turns} model turns");
+        var overhead = new Percentiles(outcome.OverheadMs);
+        var serverCpu = ProcessCpu.MsPerRun(serverBefore, serverAfter, outcome.Completed);
+        var loadCpu = ProcessCpu.MsPerRun(loadBefore, loadAfter, outcome.Completed);
+        var serverCores = (serverAfter - serverBefore).TotalSeconds / windowSeconds;
+        var loadCores = (loadAfter - loadBefore).TotalSeconds / windowSeconds;
+        Console.WriteLine($"   {outcome.Completed} runs completed in {measured.TotalSeconds:0} s ({throughput:0} runs/s, ideal {ideal:0}), {outcome.Failed} failed; " +
+            $"overhead p50 {overhead.Median:0.0} / p99 {overhead.P99:0.0} ms; peak RSS {memory.PeakMiB:0} MiB; health {health.Summary}; {outcome.ModelTurns} model turns; " +
+            $"server CPU {serverCpu:0.00} ms/run ({serverCores:0.00} cores), load process {loadCpu:0.00} ms/run ({loadCores:0.00} cores)");
 
         report.Add(new ResultRow($"Many slow runs: completed runs/s ({InFlight} in flight, {modelTimePerRun.TotalSeconds:0} s model time per run)", throughput, "runs/s",
-            ideal, "ideal: in-flight ÷ model time per run", "≥ 90 % of ideal", throughput >= 0.9 * ideal && failed == 0,
-            $"{completed} runs in {measured.TotalSeconds:0} s after a {warmUp.TotalSeconds:0} s ramp; {failed} failed"));
+            ideal, "ideal: in-flight ÷ model time per run", "≥ 90 % of ideal", throughput >= 0.9 * ideal && outcome.Failed == 0,
+            $"{outcome.Completed} runs in {measured.TotalSeconds:0} s after a {warmUp.TotalSeconds:0} s ramp; {outcome.Failed} failed{(pinned ? "; server on core 0, load on core 1" : "")}"));
         report.Add(new ResultRow("Many slow runs: server overhead beyond model time, p50", overhead.Median, "ms", Note: $"n={overhead.Count}"));
         report.Add(new ResultRow("Many slow runs: server overhead beyond model time, p99", overhead.P99, "ms", Target: "< 50 ms", Met: overhead.P99 < 50,
             Note: $"max {overhead.Max:0} ms; measured at the client, so it includes the client's own queueing"));
+        report.Add(new ResultRow("Many slow runs: server CPU (user + system) per completed run", serverCpu, "ms",
+            Note: $"server used {serverCores:0.00} cores; the load process (1,000 clients + fake model) {loadCpu:0.00} ms per run, {loadCores:0.00} cores"));
         report.Add(new ResultRow("Many slow runs: peak resident memory (VmHWM)", memory.PeakMiB, "MiB", Target: "< 1024 MiB", Met: memory.PeakMiB < 1024));
         report.Add(new ResultRow("Many slow runs: /health p99 during the load", health.Latency.P99, "ms", Target: "< 50 ms",
             Met: health.Failures == 0 && health.Latency.P99 < 50, Note: health.Summary));
-        report.Note($"Many slow runs: {InFlight} closed-loop clients in the bench process post /agent/run; the fake model (also in the bench process) answers " +
-            $"each turn {TurnTime.TotalSeconds:0} s after it arrives, a tool call first and then text. Overhead = client-observed run time − {modelTimePerRun.TotalSeconds:0} s.");
+        report.Note($"Many slow runs: {InFlight} closed-loop clients post /agent/run from a child process (`Agent.Bench slow-load`) that also hosts the fake model, " +
+            $"which answers each turn {TurnTime.TotalSeconds:0} s after it arrives, a tool call first and then text. Overhead = client-observed run time − " +
+            $"{modelTimePerRun.TotalSeconds:0} s. /health is probed from the bench process. " +
+            (pinned ? "BENCH_PIN=1: server pinned to core 0 and load to core 1 with taskset." : "Not pinned: server and load share both cores (BENCH_PIN=1 pins them apart)."));
+    }
+
+    /// <summary>Moves every thread of <paramref name="pid"/> to one core; threads it starts later inherit the mask.</summary>
+    private static async Task PinAsync(int pid, int core)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset",
+            ["-a", "-p", "-c", core.ToString(System.Globalization.CultureInfo.InvariantCulture), pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("Could not start taskset.");
+        await taskset.StandardOutput.ReadToEndAsync();
+        await taskset.WaitForExitAsync();
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset could not pin process {pid} to core {core}.");
+        }
     }
 }
