@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Agent.Tests.Infrastructure;
 using Deque.AxeCore.Playwright;
@@ -25,11 +26,22 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     [InlineData("dark")]
     public async Task EveryPage_LightOrDark_NoThirdPartyRequestNoErrorAxeCleanAndFitsAPhone(string theme)
     {
-        await using var app = new AgentApplication();
+        // Writes ask a person: one approved for its run (a grant on the grants page), one still waiting (inbox, run page).
+        await using var app = new AgentApplication(new Dictionary<string, string?>
+        {
+            ["Policy:Rules:0:Id"] = "ask-writes",
+            ["Policy:Rules:0:Tool"] = "write_file",
+            ["Policy:Rules:0:Effect"] = "ask",
+            ["Policy:Rules:0:Reason"] = "writes need a look",
+        });
         var baseUrl = app.StartOnRealPort();
         File.WriteAllText(Path.Combine(app.WorkspacePath, "notes.txt"), "line one\nline two");
         var run = JsonDocument.Parse(await (await app.RunAsync("list the files and read notes.txt and read missing.txt")).Content.ReadAsStringAsync());
         var runId = run.RootElement.GetProperty("request_id").GetString();
+        var api = app.CreateAuthenticatedClient();
+        var (_, approved) = await StartWaitingRunAsync(api, "write 'a' to a.txt");
+        (await api.PostAsJsonAsync($"/approvals/{approved}/approve", new { scope = "run", comment = "once is fine" })).EnsureSuccessStatusCode();
+        var (waitingRunId, waiting) = await StartWaitingRunAsync(api, "write 'b' to b.txt");
         var dark = theme == "dark";
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -64,7 +76,11 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
 
-        foreach (var (path, name) in new[] { ("/", "dashboard"), ("/run", "run"), ("/audit", "audit"), ($"/runs/{runId}", "run-detail"), ("/tools", "tools"), ("/system", "system") })
+        foreach (var (path, name) in new[]
+        {
+            ("/", "dashboard"), ("/run", "run"), ("/audit", "audit"), ($"/runs/{runId}", "run-detail"), ($"/runs/{waitingRunId}", "run-waiting"),
+            ("/inbox", "inbox"), ("/access-grants", "grants"), ("/policy", "policy"), ("/tools", "tools"), ("/system", "system"),
+        })
         {
             current = path;
             await page.SetViewportSizeAsync(1280, 900);
@@ -74,6 +90,13 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             {
                 // Expanded, so the JSON trees are scanned and measured too.
                 await page.GetByTestId("expand-all").ClickAsync();
+            }
+            if (name == "policy")
+            {
+                // With a report on the page: per-rule counts, transitions and example links.
+                await page.Locator("#proposed-policy").FillAsync("""[{ "id": "no-reads", "tool": "read_file", "effect": "deny", "reason": "audit" }]""");
+                await page.GetByTestId("dry-run").ClickAsync();
+                await Assertions.Expect(page.GetByTestId("dry-run-example").First).ToBeVisibleAsync();
             }
             // The page really is in the theme under test: the primary colour differs between the two palettes.
             await Assertions.Expect(page.Locator("html")).ToHaveCSSAsync("--mud-palette-primary", dark ? "rgba(159,168,218,1)" : "rgba(57,73,171,1)");
@@ -90,7 +113,20 @@ public sealed class AccessibilityTests(BrowserFixture browser)
             await BrowserFixture.ScreenshotAsync(page, $"{name}-{theme}");
         }
 
+        (await api.PostAsJsonAsync($"/approvals/{waiting}/deny", new { comment = "sweep done" })).EnsureSuccessStatusCode();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Starts a background run whose write asks, and returns the run and approval ids once it waits.</summary>
+    private static async Task<(string RunId, string ApprovalId)> StartWaitingRunAsync(HttpClient api, string input)
+    {
+        var started = await api.PostAsJsonAsync("/agent/runs", new { input });
+        var runId = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("request_id").GetString()!;
+        var pending = await Eventually.UntilAsync(
+            async () => JsonDocument.Parse(await api.GetStringAsync("/approvals?status=pending")).RootElement.EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId),
+            a => a.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(20), $"the run of '{input}' asks for approval");
+        return (runId, pending.GetProperty("id").GetString()!);
     }
 
     private static async Task CheckAsync(IPage page, string name, string theme, List<string> problems)

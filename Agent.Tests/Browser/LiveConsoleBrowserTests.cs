@@ -131,7 +131,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByTestId("latency-table")).ToContainTextAsync(HostileText.Img);
         await Assertions.Expect(page.GetByTestId("latest-runs")).ToContainTextAsync(HostileText.Script);
-        await AssertNoInjectedMarkupAsync(page, "dashboard");
+        await InjectedMarkup.AssertNoneAsync(page, "dashboard");
 
         await page.GotoAsync($"/runs/{id}");
         await ConsoleSession.WaitForInteractiveAsync(page);
@@ -140,13 +140,13 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("reasoning").First).ToContainTextAsync(HostileText.Style);
         await Assertions.Expect(page.GetByTestId("run-input")).ToContainTextAsync(HostileText.Svg);
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync(HostileText.Script);
-        await AssertNoInjectedMarkupAsync(page, "run detail");
+        await InjectedMarkup.AssertNoneAsync(page, "run detail");
         await BrowserFixture.ScreenshotAsync(page, "hostile-run-detail");
 
         await page.GotoAsync("/audit");
         await ConsoleSession.WaitForInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("audit-grid")).ToContainTextAsync(HostileText.Img);
-        await AssertNoInjectedMarkupAsync(page, "audit");
+        await InjectedMarkup.AssertNoneAsync(page, "audit");
 
         await page.GotoAsync("/run");
         await ConsoleSession.WaitForInteractiveAsync(page);
@@ -158,21 +158,9 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "tool_error");
         await page.GetByTestId("expand-all").ClickAsync();
         await Assertions.Expect(page.GetByTestId("json-string").Filter(new() { HasText = HostileText.Svg }).First).ToBeVisibleAsync();
-        await AssertNoInjectedMarkupAsync(page, "run page");
+        await InjectedMarkup.AssertNoneAsync(page, "run page");
         await BrowserFixture.ScreenshotAsync(page, "hostile-run");
 
         Assert.Empty(dialogs);
-    }
-
-    /// <summary>No element a payload would create exists, and no script or style element carries a payload's text.</summary>
-    private static async Task AssertNoInjectedMarkupAsync(IPage page, string where)
-    {
-        var injected = await page.EvaluateAsync<string[]>("""
-            () => [
-              ...document.querySelectorAll("img, svg[onload], [onerror], [onload]"),
-              ...[...document.querySelectorAll("script, style")].filter(e => /alert\(|display:none\}/.test(e.textContent))
-            ].map(e => e.outerHTML.slice(0, 120))
-            """);
-        Assert.True(injected.Length == 0, $"{where}: {string.Join(" | ", injected)}");
     }
 }

@@ -19,6 +19,9 @@ public sealed class PrincipalMatrixTests
 
     private static readonly string[] ConsolePages = ["/", "/run", "/audit", "/system", "/tools", "/console/export?format=csv"];
 
+    /// <summary>Console pages for approvals and policy: opened signed in (every console page refuses a key header alike).</summary>
+    private static readonly string[] ApprovalPages = ["/inbox", "/access-grants", "/policy"];
+
     [Fact]
     public async Task Matrix_EveryDoorForEveryPrincipal_AllowsOrDeniesAsSpecified_AndRecordsEveryRefusal()
     {
@@ -115,7 +118,7 @@ public sealed class PrincipalMatrixTests
                 refusals++;
                 continue;
             }
-            foreach (var page in ConsolePages.Append($"/runs/{aliceRecord}"))
+            foreach (var page in ConsolePages.Concat(ApprovalPages).Append($"/runs/{aliceRecord}"))
             {
                 var response = await browser.GetAsync(page);
                 if (response.StatusCode != HttpStatusCode.OK)

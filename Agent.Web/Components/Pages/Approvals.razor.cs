@@ -1,5 +1,7 @@
 using Agent.Core.Policy;
+using Agent.Web.Components.Approvals;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Agent.Web.Components.Pages;
 
@@ -8,8 +10,12 @@ public sealed partial class Approvals : IDisposable
 {
     [Inject] public required IApprovalStore Store { get; init; }
     [Inject] public required ApprovalCoordinator Coordinator { get; init; }
+    [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
     private IDisposable? _subscription;
+
+    /// <summary>Whether the signed-in principal may approve or deny (admins and operators); others see the requests only.</summary>
+    internal bool MayDecide { get; private set; }
 
     internal IReadOnlyList<ApprovalRecord> Pending { get; private set; } = [];
     internal IEnumerable<ApprovalRecord> Decided { get; private set; } = [];
@@ -17,6 +23,7 @@ public sealed partial class Approvals : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        MayDecide = Authentication is not null && (await Authentication).User.MayDecide();
         await LoadAsync();
         _subscription = Coordinator.Subscribe(() => _ = InvokeAsync(ReloadAsync));
     }

@@ -17,6 +17,7 @@ public sealed partial class Home : IDisposable
     [Inject] public required AuditQueries Audit { get; init; }
     [Inject] public required AuditStatistics Statistics { get; init; }
     [Inject] public required RunEventBroker Events { get; init; }
+    [Inject] public required RunManager Runs { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required TimeProvider Clock { get; init; }
 
@@ -42,7 +43,8 @@ public sealed partial class Home : IDisposable
 
     private void OnRunEvent(RunEvent runEvent)
     {
-        if (runEvent.Type is not (RunEventTypes.RunStarted or RunEventTypes.RunFinished) || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
+        if (runEvent.Type is not (RunEventTypes.RunStarted or RunEventTypes.RunFinished or Agent.Core.Policy.ApprovalEvents.Requested or Agent.Core.Policy.ApprovalEvents.Decided)
+            || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
         {
             return;
         }
@@ -54,6 +56,9 @@ public sealed partial class Home : IDisposable
             StateHasChanged();
         });
     }
+
+    /// <summary>A run still going in this process shows its live status (<c>awaiting_approval</c> while a call waits).</summary>
+    internal string StatusOf(RunSummary run) => run.Status == RunStatus.Running && Runs.Find(run.Id) is { } live ? live.Status : run.Status;
 
     internal void Open(RunSummary? run)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Agent.Core.Auditing;
+using Agent.Core.Policy;
+using Agent.Web.Components.Approvals;
 using Agent.Web.Components.Runs;
 using Agent.Web.Components.Shared;
 using Agent.Web.Runs;
@@ -21,6 +23,8 @@ public sealed partial class RunRecord : IDisposable
     [Inject] public required TimeProvider Clock { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required ISecurityEventWriter SecurityEvents { get; init; }
+    [Inject] public required IApprovalStore Approvals { get; init; }
+    [Inject] public required ApprovalCoordinator Coordinator { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
@@ -29,6 +33,7 @@ public sealed partial class RunRecord : IDisposable
     private CancellationTokenSource _following = new();
     private ITimer? _ticker;
     private bool _cancelRequested;
+    private IDisposable? _approvalChanges;
 
     internal RunDetail? Record { get; private set; }
 
@@ -41,6 +46,12 @@ public sealed partial class RunRecord : IDisposable
 
     /// <summary>Whether the signed-in principal may cancel this live run (admin: any; runner: its own; auditor: none).</summary>
     internal bool MayCancel { get; private set; }
+
+    /// <summary>Whether the signed-in principal may approve or deny this run's waiting calls (admins and operators).</summary>
+    internal bool MayDecide { get; private set; }
+
+    /// <summary>Steps whose policy decision is recorded: the run detail's policy table.</summary>
+    internal IReadOnlyList<ToolEntry> PolicySteps => Timeline?.Entries.OfType<ToolEntry>().Where(t => t.Policy is not null).ToList() ?? [];
     internal string ShortId => Id.Length > 8 ? Id[..8] : Id;
 
     internal string ElapsedText =>
@@ -52,6 +63,7 @@ public sealed partial class RunRecord : IDisposable
     {
         StopFollowing();
         (Record, Tracked, Timeline, Loaded, _cancelRequested) = (null, null, null, false, false);
+        MayDecide = (await CurrentUserAsync()).MayDecide();
         var tracked = Runs.Find(Id);
         if (tracked is { IsFinished: false })
         {
@@ -71,7 +83,36 @@ public sealed partial class RunRecord : IDisposable
     {
         Record = await Audit.GetRunAsync(Id);
         Timeline = Record is null ? null : RunTimeline.FromRecord(Record);
+        if (Timeline is { IsFinished: false })
+        {
+            // Not followed live here (e.g. the server restarted while it waited): its waiting calls come from the store,
+            // and any answer (here, in the inbox or through the API) reloads the page's view.
+            Timeline.AddWaiting(await Approvals.ListAsync(ApprovalStatus.Pending, 500));
+            _approvalChanges ??= Coordinator.Subscribe(() => _ = InvokeAsync(async () =>
+            {
+                if (Tracked is null)
+                {
+                    await LoadRecordAsync();
+                    StateHasChanged();
+                }
+            }));
+        }
+        else
+        {
+            // Finished (or unknown): no answer can change what the page shows any more.
+            _approvalChanges?.Dispose();
+            _approvalChanges = null;
+        }
         Loaded = true;
+    }
+
+    /// <summary>A live run shows the answer through its own events; a run read from the store is read again.</summary>
+    internal async Task OnDecidedAsync()
+    {
+        if (Tracked is null)
+        {
+            await LoadRecordAsync();
+        }
     }
 
     private async Task FollowAsync(TrackedRun run, RunTimeline timeline, CancellationToken cancellationToken)
@@ -140,6 +181,8 @@ public sealed partial class RunRecord : IDisposable
 
     private void StopFollowing()
     {
+        _approvalChanges?.Dispose();
+        _approvalChanges = null;
         _ticker?.Dispose();
         _following.Cancel();
         _following.Dispose();
@@ -148,6 +191,7 @@ public sealed partial class RunRecord : IDisposable
 
     public void Dispose()
     {
+        _approvalChanges?.Dispose();
         _ticker?.Dispose();
         _following.Cancel();
         _following.Dispose();

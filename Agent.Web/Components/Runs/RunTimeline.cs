@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Core.Auditing;
+using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Web.Components.Shared;
+using Agent.Web.Runs;
 
 namespace Agent.Web.Components.Runs;
 
@@ -26,8 +28,14 @@ public sealed class RunTimeline
     public bool IsFinished => Status != RunStatus.Running;
     public IReadOnlyList<TimelineEntry> Entries => _entries;
 
-    /// <summary>The status the console shows: the stored one, or "cancelled" / "not understood" where those hide behind it.</summary>
-    public string DisplayStatus => ConsoleStatus.For(Status, Output, Error, _entries.OfType<ToolEntry>().Count());
+    /// <summary>True while a call of this (unfinished) run waits for a person to approve or deny it.</summary>
+    public bool IsAwaitingApproval => !IsFinished && _entries.OfType<ToolEntry>().Any(t => t.IsAwaitingApproval);
+
+    /// <summary>
+    /// The status the console shows: <c>awaiting_approval</c> while a call waits for a person, else the stored one, or
+    /// "cancelled" / "not understood" where those hide behind it.
+    /// </summary>
+    public string DisplayStatus => IsAwaitingApproval ? TrackedRun.AwaitingApproval : ConsoleStatus.For(Status, Output, Error, _entries.OfType<ToolEntry>().Count());
 
     public void Apply(RunEvent runEvent)
     {
@@ -62,9 +70,18 @@ public sealed class RunTimeline
             case RunEventTypes.ToolCompleted:
                 var callId = Text(data, "call_id");
                 var duration = Number(data, "duration_ms") ?? 0;
-                var tool = _entries.OfType<ToolEntry>().LastOrDefault(t => t.CallId == callId && t.Status == RunStatus.Running)
+                var tool = _entries.OfType<ToolEntry>().LastOrDefault(t => t.CallId == callId && t.IsUnfinished)
                     ?? AddTool(callId ?? "", Text(data, "tool_name") ?? "?", runEvent.Timestamp.AddMilliseconds(-duration));
-                tool.Complete(Text(data, "status") ?? "error", duration, data["output"]?.DeepClone(), Text(data, "error"), (bool?)data["truncated"] ?? false);
+                tool.Complete(Text(data, "status") ?? "error", duration, data["output"]?.DeepClone(), Text(data, "error"), (bool?)data["truncated"] ?? false,
+                    ExecutionPolicy.Parse(data["policy"]?.ToJsonString()));
+                break;
+            case ApprovalEvents.Requested:
+                ToolFor(Text(data, "call_id"), Text(data, "tool_name"), data["input"], runEvent.Timestamp)
+                    .AwaitApproval(new TimelineApproval(Text(data, "approval_id") ?? "", Text(data, "rule_id") ?? "?", Text(data, "reason"), Time(data, "expires_at")));
+                break;
+            case ApprovalEvents.Decided:
+                ToolFor(Text(data, "call_id"), Text(data, "tool_name"), null, runEvent.Timestamp)
+                    .Decide(Text(data, "status") ?? ApprovalStatus.Denied, Text(data, "decided_by"), runEvent.Timestamp, Text(data, "scope"), Text(data, "comment"));
                 break;
             case RunEventTypes.RunFinished:
                 Status = Text(data, "status") ?? RunStatus.Error;
@@ -102,12 +119,27 @@ public sealed class RunTimeline
             var started = execution.CreatedAt.AddMilliseconds(-execution.DurationMs);
             var tool = new ToolEntry(execution.Id.ToString(CultureInfo.InvariantCulture), execution.ToolName, Node(execution.Input), started);
             var output = Node(execution.Output);
-            tool.Complete(execution.Status, execution.DurationMs, output, execution.Error, Agent.Core.Tools.TruncatedOutput.From(output) is not null);
+            tool.Complete(execution.Status, execution.DurationMs, output, execution.Error, Agent.Core.Tools.TruncatedOutput.From(output) is not null,
+                execution.Policy is { } policy ? ExecutionPolicy.Parse(policy.GetRawText()) : null);
             steps.Add((started, tool));
         }
         // Stable order: by start time, a decision before the tools it selected when they start together.
         timeline._entries.AddRange(steps.OrderBy(s => s.At).ThenBy(s => s.Entry is DecisionEntry ? 0 : 1).Select(s => s.Entry));
         return timeline;
+    }
+
+    /// <summary>
+    /// Calls still waiting for a person in a run that is not followed live here (its step has no audit row yet): each
+    /// is shown as a waiting step, so the run page can still answer it.
+    /// </summary>
+    public void AddWaiting(IEnumerable<ApprovalRecord> pending)
+    {
+        foreach (var approval in pending.Where(a => a.Status == ApprovalStatus.Pending && a.RequestId == RunId))
+        {
+            var tool = new ToolEntry(approval.CallId ?? approval.Id, approval.ToolName, Parse(approval.Input), approval.CreatedAt);
+            tool.AwaitApproval(new TimelineApproval(approval.Id, approval.RuleId, approval.Reason, approval.ExpiresAt));
+            _entries.Add(tool);
+        }
     }
 
     private ToolEntry AddTool(string callId, string toolName, DateTimeOffset startedAt)
@@ -116,6 +148,33 @@ public sealed class RunTimeline
         _entries.Add(tool);
         return tool;
     }
+
+    /// <summary>The unfinished step of this call, or a new one when its start was not seen.</summary>
+    private ToolEntry ToolFor(string? callId, string? toolName, JsonNode? input, DateTimeOffset at)
+    {
+        if (_entries.OfType<ToolEntry>().LastOrDefault(t => t.CallId == callId && t.IsUnfinished) is { } found)
+        {
+            return found;
+        }
+        var tool = new ToolEntry(callId ?? "", toolName ?? "?", input?.DeepClone(), at);
+        _entries.Add(tool);
+        return tool;
+    }
+
+    private static JsonNode? Parse(string? json)
+    {
+        try
+        {
+            return json is { Length: > 0 } ? JsonNode.Parse(json) : null;
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(json);
+        }
+    }
+
+    private static DateTimeOffset? Time(JsonNode? node, string property) =>
+        DateTimeOffset.TryParse(Text(node, property), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
 
     private static JsonNode? Node(JsonElement? json) => json is { } element ? JsonNode.Parse(element.GetRawText()) : null;
 
@@ -140,7 +199,10 @@ public sealed record DecisionEntry(
     public override long? ElapsedMs => LatencyMs;
 }
 
-/// <summary>A tool step: running until its completion event arrives.</summary>
+/// <summary>
+/// A tool step: running until its completion event arrives, or <c>awaiting_approval</c> while a policy rule holds it for
+/// a person (then running again once approved; a denied call completes <c>blocked</c>).
+/// </summary>
 public sealed record ToolEntry(string CallId, string ToolName, JsonNode? Input, DateTimeOffset StartedAt) : TimelineEntry(StartedAt)
 {
     public string Status { get; private set; } = RunStatus.Running;
@@ -149,8 +211,51 @@ public sealed record ToolEntry(string CallId, string ToolName, JsonNode? Input, 
     public string? Error { get; private set; }
     public bool Truncated { get; private set; }
 
+    /// <summary>Why the call ran or did not (rule, effect, policy version, approval, grant), once it completed.</summary>
+    public ExecutionPolicy? Policy { get; private set; }
+
+    /// <summary>The request a person was asked to answer for this call, as far as it is known.</summary>
+    public TimelineApproval? Approval { get; private set; }
+
+    public bool IsAwaitingApproval => Status == TrackedRun.AwaitingApproval;
+
+    public bool IsUnfinished => Status == RunStatus.Running || IsAwaitingApproval;
+
     public override long? ElapsedMs => DurationMs;
 
-    internal void Complete(string status, long durationMs, JsonNode? output, string? error, bool truncated) =>
-        (Status, DurationMs, Output, Error, Truncated) = (status, durationMs, output, error, truncated);
+    internal void Complete(string status, long durationMs, JsonNode? output, string? error, bool truncated, ExecutionPolicy? policy = null) =>
+        (Status, DurationMs, Output, Error, Truncated, Policy) = (status, durationMs, output, error, truncated, policy);
+
+    internal void AwaitApproval(TimelineApproval approval)
+    {
+        Approval = approval;
+        Status = TrackedRun.AwaitingApproval;
+    }
+
+    /// <summary>Answered: the call runs (approved) or is about to complete blocked (denied, expired).</summary>
+    internal void Decide(string status, string? decidedBy, DateTimeOffset decidedAt, string? scope, string? comment)
+    {
+        Approval = (Approval ?? new TimelineApproval("", "?", null, null)) with
+        {
+            Status = status,
+            DecidedBy = decidedBy,
+            DecidedAt = decidedAt,
+            Scope = scope,
+            Comment = comment,
+        };
+        if (IsAwaitingApproval)
+        {
+            Status = RunStatus.Running;
+        }
+    }
+}
+
+/// <summary>An approval request as the trace shows it: the rule that asked, and the answer once given.</summary>
+public sealed record TimelineApproval(string Id, string RuleId, string? Reason, DateTimeOffset? ExpiresAt)
+{
+    public string Status { get; init; } = ApprovalStatus.Pending;
+    public string? DecidedBy { get; init; }
+    public DateTimeOffset? DecidedAt { get; init; }
+    public string? Scope { get; init; }
+    public string? Comment { get; init; }
 }

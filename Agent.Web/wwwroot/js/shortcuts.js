@@ -1,5 +1,5 @@
 // Console keyboard shortcuts: "?" opens the help, Escape closes the navigation drawer, "g" then a letter goes to a page.
-const pages = { d: "/", r: "/run", a: "/audit", t: "/tools", s: "/system" };
+const pages = { d: "/", r: "/run", a: "/audit", i: "/inbox", t: "/tools", s: "/system" };
 
 function isTyping(target) {
   return target instanceof HTMLElement
