@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using Agent.Core.Configuration;
 using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Tests.Infrastructure;
 using Agent.Web.Approvals;
-using Agent.Web.Components.Approvals;
 using Agent.Web.Components.Runs;
+using Agent.Web.Security;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -109,7 +110,7 @@ public sealed class ApprovalTimelineTests : ConsoleTestContext
 
     [Theory]
     [InlineData("admin", true)]
-    [InlineData(ApprovalRoles.Operator, true)]
+    [InlineData(KeyRoleNames.Operator, true)]
     [InlineData("runner", false)]
     [InlineData("auditor", false)]
     public void ApprovalRoles_MayDecide_OnlyAdminsAndOperators(string role, bool decides)

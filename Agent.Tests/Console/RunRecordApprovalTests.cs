@@ -1,4 +1,5 @@
 using Agent.Core.Auditing;
+using Agent.Core.Configuration;
 using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Tests.Infrastructure;
@@ -58,7 +59,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
 
     [Theory]
     [InlineData("root", "admin", true)]
-    [InlineData("shift-lead", ApprovalRoles.Operator, true)]
+    [InlineData("shift-lead", KeyRoleNames.Operator, true)]
     [InlineData("automation", "runner", false)]
     [InlineData("auditor-one", "auditor", false)]
     public async Task RunRecord_WaitingStep_ApproveAndDenyShownOnlyToAdminsAndOperators(string viewer, string role, bool shown)
@@ -102,7 +103,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
     public async Task ApprovalActions_OperatorWhoseOwnKeyAsked_MayDenyButNotApprove_AndAForgedApproveIsRefused()
     {
         // Separation of duties, as in the API: the operator key "automation" started the run that asks.
-        AddAuthorization().SetAuthorized("automation").SetRoles(ApprovalRoles.Operator);
+        AddAuthorization().SetAuthorized("automation").SetRoles(KeyRoleNames.Operator);
         var recorded = new RecordingSecurityEvents();
         Services.AddSingleton<ISecurityEventWriter>(recorded);
         var (run, approval) = await StartWaitingRunAsync();
@@ -117,7 +118,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
         await actions.InvokeAsync(() => actions.Instance.DecideAsync(approve: true));
 
         var refusal = Assert.Single(recorded.Events);
-        Assert.Equal((403, ApprovalRoles.OwnRequestReason, "automation"), (refusal.StatusCode, refusal.Reason, refusal.Principal));
+        Assert.Equal((403, SecurityEventReasons.OwnRequest, "automation"), (refusal.StatusCode, refusal.Reason, refusal.Principal));
         Assert.Equal(ApprovalStatus.Pending, (await Services.GetRequiredService<IApprovalStore>().FindAsync(approval.Id))!.Status);
 
         page.Find("[data-testid=deny]").Click();

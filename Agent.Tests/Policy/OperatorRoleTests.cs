@@ -87,6 +87,11 @@ public sealed class OperatorRoleTests
         var grant = Assert.Single((await erin.GetJsonAsync("/grants")).RootElement.EnumerateArray());
         Assert.Equal(("erin", "run"), (grant.GetProperty("created_by").GetString(), grant.GetProperty("scope").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await erin.DeleteAsync($"/grants/{grant.GetProperty("id").GetString()}")).StatusCode);
+
+        // A revoked grant leaves the list in force and stays in the history the query string asks for.
+        Assert.Empty((await erin.GetJsonAsync("/grants")).RootElement.EnumerateArray());
+        var revoked = Assert.Single((await erin.GetJsonAsync("/grants?include_inactive=true")).RootElement.EnumerateArray());
+        Assert.Equal(grant.GetProperty("id").GetString(), revoked.GetProperty("id").GetString());
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Agent.Core.Policy;
 using Agent.Web.Api;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Agent.Web.Approvals;
 
@@ -76,7 +77,7 @@ public static class ApprovalEndpoints
     internal static async Task<Results<Ok<ApprovalResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>, UnprocessableEntity<ErrorResponse>, JsonHttpResult<ErrorResponse>>> DecideAsync(
         string id, bool approve, ApprovalDecisionRequest? body, HttpContext http, ApprovalDecisions decisions, IApprovalStore store, CancellationToken cancellationToken)
     {
-        if (approve && !http.User.IsAdmin() && await store.FindAsync(id, cancellationToken) is { } asked && asked.Principal is { } owner && owner == http.User.Name())
+        if (approve && await store.FindAsync(id, cancellationToken) is { Principal: { } owner } && !http.User.MayApprove(owner))
         {
             http.RecordRejection(StatusCodes.Status403Forbidden, SecurityEventReasons.OwnRequest);
             return TypedResults.Json(new ErrorResponse($"Forbidden: approval '{id}' was asked for by a run of this key ({owner}); another operator or an admin must approve it"),
@@ -92,7 +93,7 @@ public static class ApprovalEndpoints
         };
     }
 
-    internal static async Task<Ok<List<GrantResponse>>> ListGrantsAsync(bool? includeInactive, IApprovalStore store, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<Ok<List<GrantResponse>>> ListGrantsAsync([FromQuery(Name = "include_inactive")] bool? includeInactive, IApprovalStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var grants = await store.ListGrantsAsync(includeInactive ?? false, now, MaxList, cancellationToken);

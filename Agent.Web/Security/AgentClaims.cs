@@ -31,6 +31,19 @@ public static class AgentClaims
     /// <summary>Cancelling follows seeing: admins any run, a runner its own, an auditor none (the API's and the console's rule).</summary>
     public static bool MayCancel(this ClaimsPrincipal user, string? owner) => user.MaySee(owner);
 
+    /// <summary>Admins and operators approve or deny waiting calls and revoke grants; runners and auditors only look.</summary>
+    public static bool MayDecide(this ClaimsPrincipal user) => user.Role() is KeyRoleNames.Admin or KeyRoleNames.Operator;
+
+    /// <summary>
+    /// Separation of duties, in the API and the console alike: an operator never approves a call its own key's run asked
+    /// for (it may deny it); an admin may, so a single-key setup keeps working.
+    /// </summary>
+    public static bool MayApprove(this ClaimsPrincipal user, string? askedBy) =>
+        user.IsAdmin() || (user.MayDecide() && (askedBy is null || askedBy != user.Name()));
+
+    /// <summary>The policy itself (and its dry-run) is an admin's business.</summary>
+    public static bool MayReviewPolicy(this ClaimsPrincipal user) => user.IsAdmin();
+
     public static ClaimsIdentity Identity(KeyIdentity key, string scheme, string? sessionId = null)
     {
         var claims = new List<Claim>

@@ -60,7 +60,7 @@ public sealed partial class ApprovalActions
             }
             if (approve && !user.MayApprove((await Store.FindAsync(ApprovalId))?.Principal))
             {
-                SecurityEvents.Record(new SecurityEvent(Clock.GetUtcNow(), StatusCodes.Status403Forbidden, ApprovalRoles.OwnRequestReason, "CONSOLE",
+                SecurityEvents.Record(new SecurityEvent(Clock.GetUtcNow(), StatusCodes.Status403Forbidden, SecurityEventReasons.OwnRequest, "CONSOLE",
                     $"/approvals/{ApprovalId}/approve", null, user.Name()));
                 _problem = "A run of your own key asked for this call: another operator or an admin approves it.";
                 return;

@@ -1,5 +1,5 @@
 using Agent.Core.Policy;
-using Agent.Web.Components.Approvals;
+using Agent.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 

@@ -7,7 +7,7 @@ using Agent.Core.Policy;
 using Agent.Core.Tools;
 using Agent.Web.Api;
 using Agent.Web.Approvals;
-using Agent.Web.Components.Approvals;
+using Agent.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;

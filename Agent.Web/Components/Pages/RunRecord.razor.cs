@@ -1,7 +1,6 @@
 using System.Globalization;
 using Agent.Core.Auditing;
 using Agent.Core.Policy;
-using Agent.Web.Components.Approvals;
 using Agent.Web.Components.Runs;
 using Agent.Web.Components.Shared;
 using Agent.Web.Runs;
