@@ -31,32 +31,15 @@ public sealed class ApprovalApiTests
         var started = await runner.PostAsJsonAsync("/agent/runs", new { input = "write 'hello' to notes.txt" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var pending = (await admin.GetJsonAsync("/approvals?status=pending")).RootElement;
-            if (pending.GetArrayLength() > 0)
-            {
-                return (runId, pending[0].Clone());
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("The run never asked.");
+        var pending = await Eventually.UntilAsync(async () => (await admin.GetJsonAsync("/approvals?status=pending")).RootElement.Clone(),
+            p => p.GetArrayLength() > 0, TimeSpan.FromSeconds(20), "the run to ask");
+        return (runId, pending[0]);
     }
 
     private static async Task<JsonElement> FinishedRunAsync(HttpClient client, string runId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            var run = (await client.GetJsonAsync($"/agent/runs/{runId}")).RootElement.Clone();
-            if (run.GetProperty("status").GetString() is not ("running" or "awaiting_approval"))
-            {
-                return run;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("The run never finished.");
+        return await Eventually.UntilAsync(async () => (await client.GetJsonAsync($"/agent/runs/{runId}")).RootElement.Clone(),
+            run => run.GetProperty("status").GetString() is not ("running" or "awaiting_approval"), TimeSpan.FromSeconds(20), "the run to finish");
     }
 
     private static async Task<JsonElement> StoredPolicyAsync(AgentApplication app, string runId)

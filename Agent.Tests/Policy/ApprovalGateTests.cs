@@ -54,15 +54,9 @@ public sealed class ApprovalGateTests : IDisposable
 
     private async Task<ApprovalRecord> PendingAsync()
     {
-        for (var i = 0; i < 200; i++)
-        {
-            if ((await _store.ListAsync(ApprovalStatus.Pending, 10)).SingleOrDefault() is { } pending)
-            {
-                return pending;
-            }
-            await Task.Delay(10);
-        }
-        throw new TimeoutException("No approval request was stored.");
+        var pending = await Eventually.UntilAsync(async () => (await _store.ListAsync(ApprovalStatus.Pending, 10)).SingleOrDefault(),
+            p => p is not null, TimeSpan.FromSeconds(2), "an approval request to be stored", TimeSpan.FromMilliseconds(10));
+        return pending!;
     }
 
     [Fact]

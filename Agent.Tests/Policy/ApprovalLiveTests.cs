@@ -43,16 +43,9 @@ public sealed class ApprovalLiveTests
 
     private static async Task<JsonElement> PendingApprovalAsync(HttpClient approver)
     {
-        for (var i = 0; i < 300; i++)
-        {
-            var pending = (await approver.GetJsonAsync("/approvals?status=pending")).RootElement;
-            if (pending.GetArrayLength() > 0)
-            {
-                return pending[0].Clone();
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("No approval was requested.");
+        var pending = await Eventually.UntilAsync(async () => (await approver.GetJsonAsync("/approvals?status=pending")).RootElement.Clone(),
+            p => p.GetArrayLength() > 0, TimeSpan.FromSeconds(15), "an approval to be requested");
+        return pending[0];
     }
 
     private static async Task<string> StartAsync(HttpClient runner)

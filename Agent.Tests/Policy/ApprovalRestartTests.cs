@@ -21,6 +21,7 @@ public sealed class ApprovalRestartTests : IDisposable
     private const string RunnerKey = "restart-runner-0123456789abcdef";
     private const string AdminKey = "restart-admin-0123456789abcdef0";
     private const string Instruction = "write 'hello' to notes.txt";
+    private static readonly TimeSpan RestartWait = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory _root = new("agent-approval-restart");
     private readonly Uri _baseUrl;
@@ -141,11 +142,11 @@ public sealed class ApprovalRestartTests : IDisposable
             using var admin = Client(AdminKey);
             var waiting = runner.PostAsJsonAsync("/agent/run", new { input = Instruction });
             JsonElement pending = default;
-            await WaitForAsync(async () =>
+            await Eventually.UntilAsync(async () =>
             {
                 pending = (await admin.GetJsonAsync("/approvals?status=pending")).RootElement.Clone();
                 return pending.GetArrayLength() == 1;
-            }, "the synchronous run to ask");
+            }, RestartWait, "the synchronous run to ask");
             (runId, approvalId) = (pending[0].GetProperty("request_id").GetString()!, pending[0].GetProperty("id").GetString()!);
             using var term = Process.Start("kill", ["-TERM", first.Id.ToString(CultureInfo.InvariantCulture)]);
             Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(30)), "The server did not stop on SIGTERM.");
@@ -196,7 +197,7 @@ public sealed class ApprovalRestartTests : IDisposable
         var started = await runner.PostAsJsonAsync("/agent/runs", new { input = Instruction });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
-        await WaitForAsync(async () => await StatusAsync(runner, runId) == "awaiting_approval", "the run to await approval");
+        await Eventually.UntilAsync(async () => await StatusAsync(runner, runId) == "awaiting_approval", RestartWait, "the run to await approval");
         var pending = (await admin.GetJsonAsync("/approvals?status=pending")).RootElement;
         var approvalId = Assert.Single(pending.EnumerateArray()).GetProperty("id").GetString()!;
         await stop(first);
@@ -234,7 +235,7 @@ public sealed class ApprovalRestartTests : IDisposable
     private static async Task<JsonElement> FinishedAsync(HttpClient client, string runId)
     {
         JsonElement run = default;
-        await WaitForAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             var response = await client.GetAsync($"/agent/runs/{runId}");
             if (!response.IsSuccessStatusCode)
@@ -243,7 +244,7 @@ public sealed class ApprovalRestartTests : IDisposable
             }
             run = (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
             return run.GetProperty("status").GetString() is not ("running" or "awaiting_approval");
-        }, "the run to finish");
+        }, RestartWait, "the run to finish");
         return run;
     }
 
@@ -251,19 +252,5 @@ public sealed class ApprovalRestartTests : IDisposable
     {
         var verify = (await admin.GetJsonAsync("/audit/verify")).RootElement;
         Assert.True(verify.GetProperty("status").GetString() == "ok", verify.ToString());
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Timed out waiting for {what}.");
     }
 }

@@ -41,16 +41,11 @@ public sealed class OperatorRoleTests
         var started = await starter.PostAsJsonAsync("/agent/runs", new { input = "write 'hello' to notes.txt" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
-        for (var i = 0; i < 300; i++)
-        {
-            var pending = (await approver.GetJsonAsync("/approvals?status=pending")).RootElement;
-            if (pending.EnumerateArray().FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId) is { ValueKind: JsonValueKind.Object } mine)
-            {
-                return (runId, mine.GetProperty("id").GetString()!);
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("The run never asked.");
+        var mine = await Eventually.UntilAsync(
+            async () => (await approver.GetJsonAsync("/approvals?status=pending")).RootElement.EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId).Clone(),
+            a => a.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(15), "the run to ask");
+        return (runId, mine.GetProperty("id").GetString()!);
     }
 
     [Fact]
@@ -76,10 +71,9 @@ public sealed class OperatorRoleTests
 
         var approved = await erin.PostAsJsonAsync($"/approvals/{approvalId}/approve", new { scope = "run", expires_in_minutes = 5 });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        for (var i = 0; i < 300 && (await runner.GetJsonAsync($"/agent/runs/{runId}")).RootElement.GetProperty("status").GetString() is "running" or "awaiting_approval"; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(
+            async () => (await runner.GetJsonAsync($"/agent/runs/{runId}")).RootElement.GetProperty("status").GetString() is not ("running" or "awaiting_approval"),
+            TimeSpan.FromSeconds(15), "the approved run to finish");
 
         // Once it no longer waits on anyone, the run is the runner's business again.
         Assert.Equal(HttpStatusCode.NotFound, (await erin.GetAsync($"/agent/runs/{runId}")).StatusCode);

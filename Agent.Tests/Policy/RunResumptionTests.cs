@@ -49,7 +49,7 @@ public sealed class RunResumptionTests : IDisposable
 
         var resumed = ResumeAsync(second, ticket);
         var approvals = second.Services.GetRequiredService<ApprovalCoordinator>();
-        await WaitUntilAsync(() => approvals.Waiting.Contains("approval-1"));
+        await Eventually.UntilAsync(() => approvals.Waiting.Contains("approval-1"), TimeSpan.FromSeconds(6), "the resumed run to wait on approval-1", TimeSpan.FromMilliseconds(20));
         await approvals.DecideAsync("approval-1", new ApprovalVerdict(ApprovalStatus.Approved, "operator", DateTimeOffset.UtcNow));
         var result = await resumed;
 
@@ -165,14 +165,5 @@ public sealed class RunResumptionTests : IDisposable
     {
         var run = await harness.Services.GetRequiredService<RunResumeLoader>().LoadAsync(ticket, CancellationToken.None);
         return await Task.Run(() => harness.Runner.ResumeAsync(run!, CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 300 && !condition(); i++)
-        {
-            await Task.Delay(20);
-        }
-        Assert.True(condition());
     }
 }
