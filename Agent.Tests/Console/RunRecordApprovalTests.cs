@@ -1,5 +1,4 @@
 using Agent.Core.Auditing;
-using Agent.Core.Configuration;
 using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Tests.Infrastructure;
@@ -7,6 +6,7 @@ using Agent.Web.Approvals;
 using Agent.Web.Components.Approvals;
 using Agent.Web.Components.Pages;
 using Agent.Web.Runs;
+using Agent.Web.Security;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -162,7 +162,7 @@ public sealed class LimitsTests
     [Fact]
     public void Options_BadRolesAndLimits_FailNamingTheKey()
     {
-        var agent = new AgentOptionsValidator().Validate(null, new AgentOptions
+        var agent = new ApiKeyOptionsValidator().Validate(null, new ApiKeyOptions
         {
             ApiKeys = new() { ["alice"] = "alice-key-0123456789abcdef" },
             KeyRoles = new() { ["alice"] = "boss", ["ghost"] = "admin" },
