@@ -238,15 +238,20 @@ public sealed class AgentRunnerProviderTests
         var settings = AgentHarness.RemoteSettings(server);
         settings["Llm:AttemptTimeout"] = "1";
         settings["Llm:RequestTimeout"] = "15";
-        await using var harness = await AgentHarness.StartAsync(settings);
-        var clock = Stopwatch.StartNew();
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
+        var started = time.GetUtcNow();
 
-        var result = await harness.RunAsync("Say something");
+        var running = harness.RunAsync("Say something");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the first attempt to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await time.AdvanceUntilAsync(() => server.Requests.Count == 2, TimeSpan.FromMilliseconds(50), "the retry to reach the server");
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Success, result.Status);
         Assert.Equal("Second attempt answered.", result.Output);
         Assert.Equal(2, server.Requests.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.ElapsedMilliseconds} ms");
+        Assert.True(time.GetUtcNow() - started < TimeSpan.FromSeconds(15), "the retry came after LLM_TIMEOUT");
     }
 
     [Fact]
@@ -256,14 +261,18 @@ public sealed class AgentRunnerProviderTests
         server.WhenScriptEnds(FakeReply.Text("too late") with { Delay = TimeSpan.FromSeconds(20) });
         var settings = AgentHarness.RemoteSettings(server);
         settings["Llm:RequestTimeout"] = "1";
-        await using var harness = await AgentHarness.StartAsync(settings);
-        var clock = Stopwatch.StartNew();
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
 
-        var result = await harness.RunAsync("List the files");
+        var running = harness.RunAsync("List the files");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the call to reach the server");
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(await Eventually.TryUntilAsync(() => running.IsCompleted, TimeSpan.FromMilliseconds(100)), "the call ended before LLM_TIMEOUT");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("LLM timeout: the model did not answer within 1 s (LLM_TIMEOUT).", result.Error);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.ElapsedMilliseconds} ms");
         Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
     }
 
@@ -275,9 +284,15 @@ public sealed class AgentRunnerProviderTests
         var settings = AgentHarness.RemoteSettings(server);
         settings["Llm:AttemptTimeout"] = "1";
         settings["Llm:MaxRetries"] = "1";
-        await using var harness = await AgentHarness.StartAsync(settings);
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
 
-        var result = await harness.RunAsync("List the files");
+        var running = harness.RunAsync("List the files");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the first attempt to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await time.AdvanceUntilAsync(() => server.Requests.Count == 2, TimeSpan.FromMilliseconds(50), "the retry to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("LLM timeout: each of 2 attempt(s) exceeded 1 s (Llm:AttemptTimeout).", result.Error);
@@ -418,9 +433,13 @@ public sealed class AgentRunnerProviderTests
         server.WhenScriptEnds(FakeReply.Text("never") with { Delay = TimeSpan.FromSeconds(20) });
         var settings = AgentHarness.RemoteSettings(server);
         settings["Agent:RunTimeout"] = "1";
-        await using var harness = await AgentHarness.StartAsync(settings);
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
 
-        var result = await harness.RunAsync("List the files");
+        var running = harness.RunAsync("List the files");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the call to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("Run timeout: the run exceeded 1 s (RUN_TIMEOUT).", result.Error);
