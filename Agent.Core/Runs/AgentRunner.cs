@@ -50,7 +50,7 @@ public sealed partial class AgentRunner(
     {
         var run = new RunContext(request, clock.GetUtcNow(), events, clock, new RunBudget(_runLimits));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = request.RunId });
-        await audit.StartRunAsync(new RequestRecord
+        await audit.StartRunAsync(new RunRecord
         {
             Id = request.RunId,
             Input = request.Input,

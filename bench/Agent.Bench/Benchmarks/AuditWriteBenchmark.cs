@@ -50,7 +50,7 @@ public static class AuditWriteBenchmark
     {
         var id = Guid.NewGuid().ToString();
         var now = DateTimeOffset.UtcNow;
-        await writer.StartRunAsync(new RequestRecord
+        await writer.StartRunAsync(new RunRecord
         {
             Id = id,
             Input = AgentClient.ListFiles,
