@@ -12,7 +12,6 @@ namespace Agent.Web.Runs;
 /// </summary>
 public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, long maxHistoryBytes, IRunEventSink? crossRun = null) : IRunEventSink
 {
-
     private readonly List<RunEvent> _events = [];
     private readonly CancellationTokenSource _cancellation = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
