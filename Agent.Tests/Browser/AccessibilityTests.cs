@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Agent.Tests.Infrastructure;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -74,7 +75,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await CheckAsync(page, "signin", theme, problems);
         await page.GetByLabel("Operator key").FillAsync(AgentApplication.ApiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/signin"));
 
         foreach (var (path, name) in new[]
         {

@@ -46,7 +46,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(dashboardRow).ToContainTextAsync("running");
         await dashboardRow.GetByRole(AriaRole.Link).ClickAsync();
 
-        await dashboard.WaitForURLAsync(new Regex($"/runs/{id}$"));
+        await Assertions.Expect(dashboard).ToHaveURLAsync(new Regex($"/runs/{id}$"));
         var step = dashboard.GetByTestId("timeline-tool");
         await Assertions.Expect(step).ToHaveAttributeAsync("data-state", "running");
         await Assertions.Expect(dashboard.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "running");
@@ -154,7 +154,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         // The button enables once the circuit holds the text, so the shortcut cannot race the value binding.
         await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
         await page.Locator("#instruction").PressAsync("Control+Enter");
-        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "tool_error");
         await page.GetByTestId("expand-all").ClickAsync();
         await Assertions.Expect(page.GetByTestId("json-string").Filter(new() { HasText = HostileText.Svg }).First).ToBeVisibleAsync();

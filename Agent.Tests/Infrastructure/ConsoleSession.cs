@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Agent.Tests.Infrastructure;
@@ -12,7 +13,7 @@ public static class ConsoleSession
         await page.GotoAsync(path);
         await page.GetByLabel("Operator key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/signin"));
         await WaitForInteractiveAsync(page);
         return page;
     }

@@ -43,9 +43,9 @@ public sealed class OperatorRoleTests
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
         var mine = await Eventually.UntilAsync(
             async () => (await approver.GetJsonAsync("/approvals?status=pending")).RootElement.EnumerateArray()
-                .FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId).Clone(),
-            a => a.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(15), "the run to ask");
-        return (runId, mine.GetProperty("id").GetString()!);
+                .Where(a => a.GetProperty("request_id").GetString() == runId).Select(a => (JsonElement?)a.Clone()).FirstOrDefault(),
+            a => a is not null, TimeSpan.FromSeconds(15), "the run to ask");
+        return (runId, mine!.Value.GetProperty("id").GetString()!);
     }
 
     [Fact]
