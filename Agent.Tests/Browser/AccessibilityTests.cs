@@ -85,8 +85,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         {
             current = path;
             await page.SetViewportSizeAsync(1280, 900);
-            await page.GotoAsync(path);
-            await ConsoleSession.WaitForInteractiveAsync(page);
+            await ConsoleSession.OpenAsync(page, path);
             if (name == "run-detail")
             {
                 // Expanded, so the JSON trees are scanned and measured too.

@@ -18,6 +18,13 @@ public static class ConsoleSession
         return page;
     }
 
+    /// <summary>Opens a console page and waits until it is interactive.</summary>
+    public static async Task OpenAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitForInteractiveAsync(page);
+    }
+
     /// <summary>Typing before the circuit is up would be lost when the interactive render replaces the prerendered page.</summary>
     public static async Task WaitForInteractiveAsync(IPage page) =>
         await page.Locator("[data-interactive=true]").WaitForAsync();

@@ -17,17 +17,7 @@ public sealed class OperatorRoleTests
     private const string RunnerKey = "op-runner-0123456789abcdef";
     private const string OperatorKey = "op-erin-0123456789abcdef00";
 
-    private static AgentApplication App() => new(new Dictionary<string, string?>
-    {
-        ["Policy:Rules:0:Id"] = "ask-writes",
-        ["Policy:Rules:0:Tool"] = "write_file",
-        ["Policy:Rules:0:Effect"] = "ask",
-        ["Agent:ApiKeys:runner"] = RunnerKey,
-        ["Agent:KeyRoles:runner"] = "runner",
-        ["Agent:ApiKeys:erin"] = OperatorKey,
-        ["Agent:KeyRoles:erin"] = "operator",
-        ["Agent:KeyRoles:" + AgentApplication.ApiKeyName] = "admin",
-    });
+    private static AgentApplication App() => AskWritesApp.Create(RunnerKey, OperatorKey);
 
     private static HttpClient Client(AgentApplication app, string key)
     {
