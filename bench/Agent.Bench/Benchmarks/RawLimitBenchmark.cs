@@ -32,6 +32,8 @@ public static class RawLimitBenchmark
         writer.Write(RunsPerCommit); // Warm-up: statements prepared, pages cached.
 
         long runs = 0;
+        var cpu = ProcessCpu.Read(Environment.ProcessId);
+        var written = ProcessIo.WriteBytesOfThisProcess();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
@@ -39,8 +41,11 @@ public static class RawLimitBenchmark
             runs += RunsPerCommit;
         }
         var perSecond = runs / clock.Elapsed.TotalSeconds;
+        var cost = new RunCost(ProcessCpu.MsPerRun(cpu, ProcessCpu.Read(Environment.ProcessId), runs),
+            ProcessIo.KiBPerRun(written, ProcessIo.WriteBytesOfThisProcess(), runs));
+        Console.WriteLine($"   {perSecond,8:0} runs/s  CPU {cost.CpuMs:0.000} ms, disk {cost.WrittenKiB:0.0} KiB per run");
         report.Add(new ResultRow($"Raw limit: 5 audit rows per run, prepared, {RunsPerCommit} runs per commit", perSecond, "runs/s",
-            Note: $"{perSecond * 5:0} rows/s; WAL, synchronous=FULL, FTS5 triggers, no hash chain"));
+            Note: $"{perSecond * 5:0} rows/s; WAL, synchronous=FULL, FTS5 triggers, no hash chain; CPU {cost.CpuMs:0.000} ms and disk writes {cost.WrittenKiB:0.0} KiB per run"));
         return perSecond;
     }
 
