@@ -36,10 +36,18 @@ public sealed partial class AuditSearchIndexer(AuditChain chain, ILogger<AuditSe
         {
             return;
         }
-        var indexed = await CatchUpAsync(cancellationToken);
-        if (indexed > 0)
+        try
         {
-            LogCaughtUp(logger, indexed);
+            var indexed = await CatchUpAsync(cancellationToken);
+            if (indexed > 0)
+            {
+                LogCaughtUp(logger, indexed);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Search may miss the newest runs until a sweep succeeds; recording runs matters more than finding them.
+            LogFailed(logger, ex);
         }
         await base.StartAsync(cancellationToken);
     }
@@ -52,9 +60,12 @@ public sealed partial class AuditSearchIndexer(AuditChain chain, ILogger<AuditSe
         {
             await CatchUpAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            // The next start-up indexes it.
+            // The host's shutdown time ran out (e.g. waiting for open connections): the next start-up indexes it.
+        }
+        catch (Exception ex)
+        {
             LogFailed(logger, ex);
         }
     }
