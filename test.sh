@@ -25,13 +25,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -x /usr/bin/bwrap ] || missing+=(bubblewrap)
 [ -x /usr/bin/git ] || missing+=(git)
 [ -x /usr/bin/prlimit ] || missing+=(util-linux)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing test prerequisites: ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source eng/apt-install.sh
+apt_install "test prerequisites" "${missing[@]}"
 
 # The OpenAPI document is checked by an independent validator from the npm registry (pinned).
 validator=".tools/node_modules/.bin/validate-api"

@@ -2,6 +2,7 @@ using Agent.Web.Api;
 using Agent.Web.Approvals;
 using Agent.Web.Components;
 using Agent.Web.Health;
+using Agent.Web.Hosting;
 using Agent.Web.Runs;
 using Agent.Web.Security;
 
@@ -10,13 +11,14 @@ namespace Agent.Web;
 public static class AgentWebApplicationExtensions
 {
     /// <summary>
-    /// Middleware order matters: errors first, then CORS and the live-channel origin check, authentication, the limit on
+    /// Middleware order matters: errors first, the live channels' shutdown gate, then CORS and the live-channel origin check, authentication, the limit on
     /// unauthenticated callers (before anything answers them 401), the console-circuit guard, body limits, authorization.
     /// Per-key run limits are endpoint filters on the routes that start runs.
     /// </summary>
     public static WebApplication UseAgentPipeline(this WebApplication app)
     {
         app.UseApiErrorHandling();
+        app.UseLiveConnectionShutdown();
         app.UseSecurityHeaders();
         app.UseCors();
         app.UseMethodNotAllowedForApi();

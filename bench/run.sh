@@ -11,13 +11,8 @@ mode="${1:-default}"
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing bench prerequisites: ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source "$repo/eng/apt-install.sh"
+apt_install "bench prerequisites" "${missing[@]}"
 
 echo "== Release build: agent, bare baseline, harness"
 for project in Agent.Web/Agent.Web.csproj bench/Baseline/Baseline.csproj bench/Agent.Bench/Agent.Bench.csproj; do

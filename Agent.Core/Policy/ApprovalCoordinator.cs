@@ -36,7 +36,7 @@ public sealed partial class ApprovalCoordinator(
     {
         var waiter = new Waiter(context?.Publish);
         _waiting[pending.Id] = waiter;
-        context?.Publish?.Invoke(ApprovalEvents.Requested, ApprovalEvents.RequestedData(pending));
+        context?.Publish?.Invoke(ApprovalEvents.RequestedData(pending));
         var due = pending.ExpiresAt - clock.GetUtcNow();
         waiter.Timer = clock.CreateTimer(_ => _ = ExpireAsync(pending.Id), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, System.Threading.Timeout.InfiniteTimeSpan);
         Notify();
@@ -102,7 +102,7 @@ public sealed partial class ApprovalCoordinator(
             waiter.Timer?.Dispose();
             if (decided.Status != ApprovalStatus.Pending)
             {
-                waiter.Publish?.Invoke(ApprovalEvents.Decided, ApprovalEvents.DecidedData(decided));
+                waiter.Publish?.Invoke(ApprovalEvents.DecidedData(decided));
             }
             waiter.Completion.TrySetResult(decided);
         }
@@ -138,9 +138,9 @@ public sealed partial class ApprovalCoordinator(
         }
     }
 
-    private sealed class Waiter(Action<string, System.Text.Json.Nodes.JsonObject>? publish)
+    private sealed class Waiter(Action<Runs.RunEventData>? publish)
     {
-        public Action<string, System.Text.Json.Nodes.JsonObject>? Publish { get; } = publish;
+        public Action<Runs.RunEventData>? Publish { get; } = publish;
         public TaskCompletionSource<ApprovalRecord> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public ITimer? Timer { get; set; }
     }

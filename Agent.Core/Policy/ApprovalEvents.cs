@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Agent.Core.Runs;
 
 namespace Agent.Core.Policy;
 
@@ -14,27 +15,10 @@ public static class ApprovalEvents
     /// <summary>The live status of a run paused until a person answers.</summary>
     public const string AwaitingApproval = "awaiting_approval";
 
-    public static JsonObject RequestedData(ApprovalRecord approval) => new()
-    {
-        ["approval_id"] = approval.Id,
-        ["call_id"] = approval.CallId,
-        ["tool_name"] = approval.ToolName,
-        ["rule_id"] = approval.RuleId,
-        ["reason"] = approval.Reason,
-        ["input"] = approval.Input is null ? null : JsonNode.Parse(approval.Input),
-        ["expires_at"] = approval.ExpiresAt.ToString("O"),
-        ["run_status"] = AwaitingApproval,
-    };
+    public static ApprovalRequestedData RequestedData(ApprovalRecord approval) => new(
+        approval.Id, approval.CallId, approval.ToolName, approval.RuleId, approval.Reason,
+        approval.Input is null ? null : JsonNode.Parse(approval.Input), approval.ExpiresAt);
 
-    public static JsonObject DecidedData(ApprovalRecord approval) => new()
-    {
-        ["approval_id"] = approval.Id,
-        ["call_id"] = approval.CallId,
-        ["tool_name"] = approval.ToolName,
-        ["status"] = approval.Status,
-        ["decided_by"] = approval.DecidedBy,
-        ["scope"] = approval.Scope,
-        ["comment"] = approval.Comment,
-        ["run_status"] = "running",
-    };
+    public static ApprovalDecidedData DecidedData(ApprovalRecord approval) => new(
+        approval.Id, approval.CallId, approval.ToolName, approval.Status, approval.DecidedBy, approval.Scope, approval.Comment);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Agent.Core.Runs;
 
 namespace Agent.Core.Policy;
 
@@ -12,5 +12,5 @@ public sealed record ToolCallContext(string RunId, string? Principal, long? Deci
     public string? ApprovalId { get; init; }
 
     /// <summary>Publishes a run event in the run's own sequence (<c>approval_requested</c>, <c>approval_decided</c>).</summary>
-    public Action<string, JsonObject>? Publish { get; init; }
+    public Action<RunEventData>? Publish { get; init; }
 }

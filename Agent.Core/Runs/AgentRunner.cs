@@ -46,9 +46,12 @@ public sealed partial class AgentRunner(
     private readonly TimeSpan _attemptTimeout = llmOptions.Value.EffectiveAttemptTimeout;
     private readonly int _maxOutputTokens = llmOptions.Value.MaxOutputTokens;
 
-    public async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    public Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken) => RunAsync(request, events, cancellationToken);
+
+    /// <summary>Runs <paramref name="request"/>, publishing its events to <paramref name="runEvents"/> (e.g. the run's own tracker).</summary>
+    public async Task<RunResult> RunAsync(RunRequest request, IRunEventSink runEvents, CancellationToken cancellationToken)
     {
-        var run = new RunContext(request, clock.GetUtcNow(), events, clock, new RunBudget(_runLimits));
+        var run = new RunContext(request, clock.GetUtcNow(), runEvents, clock, new RunBudget(_runLimits));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = request.RunId });
         await audit.StartRunAsync(new RequestRecord
         {
@@ -60,7 +63,7 @@ public sealed partial class AgentRunner(
             ClientIp = request.ClientIp,
             CreatedAt = run.CreatedAt,
         });
-        run.Publish(RunEventTypes.RunStarted, new JsonObject { ["input"] = request.Input, ["source"] = request.Source });
+        run.Publish(new RunStartedData(request.Input, request.Source));
         return await FinishAsync(run, token => LoopAsync(run, NewHistory(request.Input), 1, token), TimeSpan.FromSeconds(_limits.RunTimeout), cancellationToken);
     }
 
@@ -70,11 +73,14 @@ public sealed partial class AgentRunner(
     /// completion is recorded as for any run; a run that cannot continue ends <c>error</c> with the reason, and its
     /// approval is closed. <c>RUN_TIMEOUT</c> still counts from the run's original start.
     /// </summary>
-    public async Task<RunResult> ResumeAsync(ResumedRun resumed, CancellationToken cancellationToken)
+    public Task<RunResult> ResumeAsync(ResumedRun resumed, CancellationToken cancellationToken) => ResumeAsync(resumed, events, cancellationToken);
+
+    /// <summary><see cref="ResumeAsync(ResumedRun, CancellationToken)"/>, publishing the run's events to <paramref name="runEvents"/>.</summary>
+    public async Task<RunResult> ResumeAsync(ResumedRun resumed, IRunEventSink runEvents, CancellationToken cancellationToken)
     {
-        var run = new RunContext(resumed.Request, resumed.CreatedAt, events, clock, new RunBudget(_runLimits));
+        var run = new RunContext(resumed.Request, resumed.CreatedAt, runEvents, clock, new RunBudget(_runLimits));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = resumed.Request.RunId });
-        run.Publish(RunEventTypes.RunStarted, new JsonObject { ["input"] = resumed.Request.Input, ["source"] = resumed.Request.Source, ["resumed"] = true });
+        run.Publish(new RunStartedData(resumed.Request.Input, resumed.Request.Source) { Resumed = true });
         var left = TimeSpan.FromSeconds(_limits.RunTimeout) - (clock.GetUtcNow() - resumed.CreatedAt);
         return await FinishAsync(run, async token =>
         {
@@ -140,13 +146,7 @@ public sealed partial class AgentRunner(
 
         var duration = (long)(clock.GetUtcNow() - run.CreatedAt).TotalMilliseconds;
         await audit.CompleteRunAsync(request.RunId, status, output, error, clock.GetUtcNow(), duration);
-        run.Publish(RunEventTypes.RunFinished, new JsonObject
-        {
-            ["status"] = status,
-            ["output"] = output,
-            ["error"] = error,
-            ["duration_ms"] = duration,
-        });
+        run.Publish(new RunFinishedData(status, output, error, duration));
         LogRunFinished(logger, status, run.Executions.Count, duration);
         return new RunResult(request.RunId, status, output, error, run.Executions, run.CreatedAt, duration);
     }
@@ -184,7 +184,7 @@ public sealed partial class AgentRunner(
         {
             var reply = Reply(turn);
             var calls = reply.Items.OfType<FunctionCallContent>().ToList();
-            run.Publish(RunEventTypes.Decision, DecisionEvent(turn.Decision));
+            run.Publish(DecisionEvent(turn));
             var admitted = run.Budget.Admit(calls.Count);
             history.Add(reply);
             var results = new ChatMessageContent(AuthorRole.Tool, content: null);
@@ -193,7 +193,7 @@ public sealed partial class AgentRunner(
                 var recorded = ResumePlan.Result(turn.Executions[index]);
                 run.Budget.KeepRecorded(recorded.Output);
                 run.Executions.Add(recorded);
-                run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = calls[index].Id, ["tool_name"] = recorded.ToolName, ["input"] = recorded.Input?.DeepClone() });
+                run.Publish(new ToolStartedData(calls[index].Id, recorded.ToolName, recorded.Input?.DeepClone()));
                 PublishCompleted(run, calls[index], recorded);
                 results.Items.Add(new FunctionResultContent(calls[index], ResultForModel(recorded)));
             }
@@ -244,17 +244,9 @@ public sealed partial class AgentRunner(
         return reply;
     }
 
-    private static JsonObject DecisionEvent(DecisionRecord decision) => new()
-    {
-        ["step"] = decision.Step,
-        ["reasoning"] = decision.Reasoning,
-        ["tools"] = JsonNode.Parse(decision.SelectedTools),
-        ["model"] = decision.Model,
-        ["finish_reason"] = decision.FinishReason,
-        ["input_tokens"] = decision.InputTokens,
-        ["output_tokens"] = decision.OutputTokens,
-        ["latency_ms"] = decision.LatencyMs,
-    };
+    private static DecisionData DecisionEvent(RecordedTurn turn) => new(
+        turn.Decision.Step, turn.Decision.Reasoning, [.. turn.Calls.Select(c => new SelectedToolCall(c.Id, c.Name, c.Arguments?.DeepClone()))],
+        turn.Decision.Model, turn.Decision.FinishReason, turn.Decision.InputTokens, turn.Decision.OutputTokens, turn.Decision.LatencyMs);
 
     private async Task<string?> LoopAsync(RunContext run, ChatHistory history, int firstStep, CancellationToken cancellationToken)
     {
@@ -396,12 +388,7 @@ public sealed partial class AgentRunner(
 
     private async Task<long> RecordDecisionAsync(RunContext run, int step, ChatMessageContent reply, LlmReply facts, List<FunctionCallContent> calls, long latencyMs)
     {
-        var selected = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
-        {
-            ["id"] = c.Id,
-            ["name"] = ToolArguments.ToolName(c),
-            ["arguments"] = RecordableArguments(run, c, out _),
-        }).ToArray());
+        SelectedToolCall[] selected = [.. calls.Select(c => new SelectedToolCall(c.Id, ToolArguments.ToolName(c), RecordableArguments(run, c, out _)))];
         // A refusal with no text of its own (OpenAI's refusal field) is kept as the decision's reasoning.
         var reasoning = string.IsNullOrWhiteSpace(reply.Content) ? facts.Refusal : reply.Content;
         var decisionId = await audit.RecordDecisionAsync(new DecisionRecord
@@ -409,7 +396,7 @@ public sealed partial class AgentRunner(
             RequestId = run.Request.RunId,
             Step = step,
             Reasoning = reasoning,
-            SelectedTools = selected.ToJsonString(JsonDefaults.Compact),
+            SelectedTools = JsonSerializer.Serialize(selected, JsonDefaults.Compact),
             Model = facts.Model,
             FinishReason = facts.FinishReason,
             InputTokens = facts.InputTokens,
@@ -417,17 +404,7 @@ public sealed partial class AgentRunner(
             LatencyMs = latencyMs,
             CreatedAt = clock.GetUtcNow(),
         });
-        run.Publish(RunEventTypes.Decision, new JsonObject
-        {
-            ["step"] = step,
-            ["reasoning"] = reasoning,
-            ["tools"] = selected.DeepClone(),
-            ["model"] = facts.Model,
-            ["finish_reason"] = facts.FinishReason,
-            ["input_tokens"] = facts.InputTokens,
-            ["output_tokens"] = facts.OutputTokens,
-            ["latency_ms"] = latencyMs,
-        });
+        run.Publish(new DecisionData(step, reasoning, selected, facts.Model, facts.FinishReason, facts.InputTokens, facts.OutputTokens, latencyMs));
         return decisionId;
     }
 
@@ -437,7 +414,7 @@ public sealed partial class AgentRunner(
     {
         var toolName = ToolArguments.ToolName(call);
         var input = RecordableArguments(run, call, out var tooLarge);
-        run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
+        run.Publish(new ToolStartedData(call.Id, toolName, input?.DeepClone()));
         if (tooLarge is not null)
         {
             LogCallsRefused(logger, 1, tooLarge);
@@ -479,7 +456,7 @@ public sealed partial class AgentRunner(
         {
             var toolName = ToolArguments.ToolName(call);
             var input = RecordableArguments(run, call, out _);
-            run.Publish(RunEventTypes.ToolStarted, new JsonObject { ["call_id"] = call.Id, ["tool_name"] = toolName, ["input"] = input?.DeepClone() });
+            run.Publish(new ToolStartedData(call.Id, toolName, input?.DeepClone()));
             var result = new ToolExecutionResult(toolName, ToolExecutionStatus.Blocked, input, null, reason, 0);
             run.Executions.Add(result);
             writes.Add(audit.RecordExecutionAsync(ToRecord(run, decisionId, result)));
@@ -525,17 +502,8 @@ public sealed partial class AgentRunner(
     /// written (to the history, SignalR, SSE) without being built entry by entry, where a deep copy builds every node.
     /// </summary>
     private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result, string? outputJson = null) =>
-        run.Publish(RunEventTypes.ToolCompleted, new JsonObject
-        {
-            ["call_id"] = call.Id,
-            ["tool_name"] = result.ToolName,
-            ["status"] = result.Status.ToWire(),
-            ["duration_ms"] = result.DurationMs,
-            ["output"] = outputJson is not null ? JsonNode.Parse(outputJson) : result.Output?.DeepClone(),
-            ["error"] = result.Error,
-            ["truncated"] = result.Truncated,
-            ["policy"] = result.Policy is null ? null : JsonSerializer.SerializeToNode(result.Policy, JsonDefaults.Compact),
-        });
+        run.Publish(new ToolCompletedData(call.Id, result.ToolName, result.Status.ToWire(), result.DurationMs,
+            outputJson is not null ? JsonNode.Parse(outputJson) : result.Output?.DeepClone(), result.Error, result.Truncated, result.Policy));
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));
 
@@ -597,7 +565,7 @@ public sealed partial class AgentRunner(
         public DateTimeOffset CreatedAt { get; } = createdAt;
         public List<ToolExecutionResult> Executions { get; } = [];
 
-        public void Publish(string type, JsonObject data) =>
-            events.Publish(new RunEvent(Request.RunId, Interlocked.Increment(ref _sequence), type, clock.GetUtcNow(), data));
+        public void Publish(RunEventData data) =>
+            events.Publish(new RunEvent(Request.RunId, Interlocked.Increment(ref _sequence), clock.GetUtcNow(), data));
     }
 }

@@ -169,6 +169,31 @@ public sealed class WorkspaceDirectory : IDisposable
 
     public void Dispose() => _handle.Dispose();
 
+    /// <summary>
+    /// Walks down from <paramref name="start"/> (which it owns from then on), one directory per step: step
+    /// <c>i</c> opens the next level from the current one. Each handle but the last is closed on the way, and the
+    /// current one too when a step throws, so a refused walk leaks no descriptor.
+    /// </summary>
+    internal static WorkspaceDirectory Descend(WorkspaceDirectory start, int steps, Func<WorkspaceDirectory, int, WorkspaceDirectory> step)
+    {
+        var current = start;
+        try
+        {
+            for (var i = 0; i < steps; i++)
+            {
+                var next = step(current, i);
+                current.Dispose();
+                current = next;
+            }
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+    }
+
     internal static Exception OpenFailure(int errno, string relative) => errno switch
     {
         ENOENT => new FileNotFoundException("Not found.", relative),

@@ -100,31 +100,20 @@ public sealed partial class WorkspaceRoot : IDisposable
     /// <summary>The fallback without openat2: one O_NOFOLLOW | O_DIRECTORY open per component, each relative to the last.</summary>
     private WorkspaceDirectory WalkTo(string relative)
     {
-        var current = OpenDirectory(".");
-        try
+        var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return WorkspaceDirectory.Descend(OpenDirectory("."), parts.Length, (current, i) =>
         {
-            foreach (var part in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            var kind = current.Stat(parts[i]).Kind;
+            if (kind == FileKind.SymbolicLink)
             {
-                var kind = current.Stat(part).Kind;
-                if (kind == FileKind.SymbolicLink)
-                {
-                    throw WorkspaceDirectory.LinkAppeared(current.RelativeOf(part));
-                }
-                if (kind != FileKind.Directory)
-                {
-                    throw new DirectoryNotFoundException($"Directory '{relative}' does not exist.");
-                }
-                var next = current.OpenDirectory(part);
-                current.Dispose();
-                current = next;
+                throw WorkspaceDirectory.LinkAppeared(current.RelativeOf(parts[i]));
             }
-            return current;
-        }
-        catch
-        {
-            current.Dispose();
-            throw;
-        }
+            if (kind != FileKind.Directory)
+            {
+                throw new DirectoryNotFoundException($"Directory '{relative}' does not exist.");
+            }
+            return current.OpenDirectory(parts[i]);
+        });
     }
 
     private static WorkspaceDirectory Adopt(int fd, string relative) => fd >= 0

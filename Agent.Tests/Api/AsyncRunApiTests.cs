@@ -41,15 +41,20 @@ public sealed class AsyncRunApiTests
         using var response = await client.GetAsync($"/agent/runs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var events = new List<(string Type, JsonElement Data)>();
+        var lines = new List<string>();
         await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
         {
             events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement));
+            lines.Add(item.Data);
         }
 
         Assert.Equal(["run_started", "decision", "tool_started", "tool_completed", "tool_started", "tool_completed", "decision", "run_finished"], events.Select(e => e.Type));
         Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.Data.GetProperty("sequence").GetInt32()));
         Assert.All(events, e => Assert.Equal(id, e.Data.GetProperty("run_id").GetString()));
         Assert.Equal("success", events[^1].Data.GetProperty("data").GetProperty("status").GetString());
+        // Each data line is the event's JSON as its tracker wrote it once (no serialisation per stream).
+        var tracked = app.Services.GetRequiredService<Agent.Web.Runs.RunManager>().Find(id)!;
+        Assert.Equal(tracked.Events.Select(e => System.Text.Encoding.UTF8.GetString(e.Json.Span)), lines);
     }
 
     [Fact]

@@ -1,8 +1,11 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Agent.Tests.Infrastructure;
+using Agent.Web.Runs;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Tests.Api;
 
@@ -34,6 +37,9 @@ public sealed class RunsHubTests
         Assert.Equal(["run_started", "decision", "tool_started", "tool_completed", "decision", "run_finished"], events.Select(e => e.GetProperty("type").GetString()));
         Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.GetProperty("sequence").GetInt32()));
         Assert.Equal("list_dir", events[3].GetProperty("data").GetProperty("tool_name").GetString());
+        // Each message carries the very bytes the run's tracker wrote once for its history and SSE.
+        var tracked = app.Services.GetRequiredService<RunManager>().Find(id)!;
+        Assert.Equal(tracked.Events.Select(e => Encoding.UTF8.GetString(e.Json.Span)), events.Select(e => e.GetRawText()));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Agent.Tests.Infrastructure;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -74,7 +75,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await CheckAsync(page, "signin", theme, problems);
         await page.GetByLabel("Operator key").FillAsync(AgentApplication.ApiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/signin"));
 
         foreach (var (path, name) in new[]
         {
@@ -84,8 +85,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         {
             current = path;
             await page.SetViewportSizeAsync(1280, 900);
-            await page.GotoAsync(path);
-            await ConsoleSession.WaitForInteractiveAsync(page);
+            await ConsoleSession.OpenAsync(page, path);
             if (name == "run-detail")
             {
                 // Expanded, so the JSON trees are scanned and measured too.

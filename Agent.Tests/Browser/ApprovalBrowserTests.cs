@@ -51,8 +51,7 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         await Assertions.Expect(dashboard.GetByTestId("latest-runs").Locator("tbody tr").Filter(new() { HasText = "write 'hello'" })).ToContainTextAsync("awaiting_approval");
         // The run's own page, open in another tab, follows the run live while the inbox answers it.
         var runPage = await dashboard.Context.NewPageAsync();
-        await runPage.GotoAsync($"/runs/{runId}");
-        await ConsoleSession.WaitForInteractiveAsync(runPage);
+        await ConsoleSession.OpenAsync(runPage, $"/runs/{runId}");
         await Assertions.Expect(runPage.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "awaiting_approval");
         await Assertions.Expect(runPage.GetByTestId("timeline-tool")).ToHaveAttributeAsync("data-state", "waiting");
         await Assertions.Expect(runPage.GetByTestId("approval-rule")).ToHaveTextAsync("ask-writes");
@@ -89,8 +88,7 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         Assert.Equal("success", status.GetProperty("status").GetString());
 
         // The run-scoped approval became a grant, listed (and revocable) on the grants page.
-        await dashboard.GotoAsync("/access-grants");
-        await ConsoleSession.WaitForInteractiveAsync(dashboard);
+        await ConsoleSession.OpenAsync(dashboard, "/access-grants");
         var grant = dashboard.GetByTestId("grant");
         await Assertions.Expect(grant).ToContainTextAsync(runId);
         await grant.GetByTestId("revoke").ClickAsync();
@@ -153,8 +151,7 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         await Assertions.Expect(card.GetByTestId("json-string").Filter(new() { HasText = HostileText.Img }).First).ToBeVisibleAsync();
         await InjectedMarkup.AssertNoneAsync(page, "inbox, waiting");
 
-        await page.GotoAsync($"/runs/{runId}");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, $"/runs/{runId}");
         await Assertions.Expect(page.GetByTestId("approval-reason")).ToContainTextAsync(HostileText.Svg);
         await InjectedMarkup.AssertNoneAsync(page, "run page, waiting");
         await page.GetByTestId("approval-scope").ClickAsync();
@@ -167,18 +164,15 @@ public sealed class ApprovalBrowserTests(BrowserFixture browser)
         await InjectedMarkup.AssertNoneAsync(page, "run page, approved");
         await BrowserFixture.ScreenshotAsync(page, "approval-hostile-run");
 
-        await page.GotoAsync("/inbox");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, "/inbox");
         await Assertions.Expect(page.GetByTestId("decided-approval")).ToContainTextAsync(HostileText.Img);
         await InjectedMarkup.AssertNoneAsync(page, "inbox, decided");
 
-        await page.GotoAsync("/access-grants");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, "/access-grants");
         await Assertions.Expect(page.GetByTestId("grant")).ToContainTextAsync(EchoTool.ToolName);
         await InjectedMarkup.AssertNoneAsync(page, "grants");
 
-        await page.GotoAsync("/policy");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, "/policy");
         await Assertions.Expect(page.GetByTestId("policy-rule")).ToContainTextAsync(HostileText.Script);
         await page.Locator("#proposed-policy").FillAsync($$"""[{ "id": "deny-echo", "tool": "{{EchoTool.ToolName}}", "effect": "deny" }]""");
         await page.GetByTestId("dry-run").ClickAsync();

@@ -56,7 +56,7 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
         await page.Locator("#instruction").PressAsync("Control+Enter");
 
-        await page.WaitForURLAsync(RunUrl());
+        await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
         var step = page.GetByTestId("timeline-tool").Filter(new() { Has = page.GetByText("list_dir") });
         await Assertions.Expect(step).ToHaveAttributeAsync("data-status", "success");
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("notes.txt");
@@ -78,7 +78,7 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
 
         await page.GetByTestId("sign-out").ClickAsync();
 
-        await page.WaitForURLAsync(SignInUrl());
+        await Assertions.Expect(page).ToHaveURLAsync(SignInUrl());
         await page.GotoAsync("/system");
         Assert.Matches(SignInUrl(), page.Url);
     }
@@ -105,7 +105,7 @@ public sealed partial class ConsoleBrowserTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "audit-filtered");
         await rows.First.GetByRole(AriaRole.Link).ClickAsync();
 
-        await page.WaitForURLAsync(RunUrl());
+        await Assertions.Expect(page).ToHaveURLAsync(RunUrl());
         var execution = page.GetByTestId("timeline-tool");
         await Assertions.Expect(execution).ToHaveAttributeAsync("data-tool", "read_file");
         await Assertions.Expect(execution).ToHaveAttributeAsync("data-status", "success");

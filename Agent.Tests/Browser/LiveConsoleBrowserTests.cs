@@ -30,8 +30,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         var baseUrl = app.StartOnRealPort();
         var dashboard = await ConsoleSession.SignInAsync(browser, baseUrl, path: "/");
         var audit = await dashboard.Context.NewPageAsync();
-        await audit.GotoAsync("/audit");
-        await ConsoleSession.WaitForInteractiveAsync(audit);
+        await ConsoleSession.OpenAsync(audit, "/audit");
         await Assertions.Expect(audit.GetByTestId("audit-grid")).ToContainTextAsync("No runs match");
 
         var client = app.CreateAuthenticatedClient();
@@ -46,7 +45,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(dashboardRow).ToContainTextAsync("running");
         await dashboardRow.GetByRole(AriaRole.Link).ClickAsync();
 
-        await dashboard.WaitForURLAsync(new Regex($"/runs/{id}$"));
+        await Assertions.Expect(dashboard).ToHaveURLAsync(new Regex($"/runs/{id}$"));
         var step = dashboard.GetByTestId("timeline-tool");
         await Assertions.Expect(step).ToHaveAttributeAsync("data-state", "running");
         await Assertions.Expect(dashboard.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "running");
@@ -99,8 +98,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
 
         // The same link in a fresh tab shows the same view.
         var shared = await page.Context.NewPageAsync();
-        await shared.GotoAsync("/audit?tool_name=read_file&page_size=10");
-        await ConsoleSession.WaitForInteractiveAsync(shared);
+        await ConsoleSession.OpenAsync(shared, "/audit?tool_name=read_file&page_size=10");
         await Assertions.Expect(shared.GetByTestId("audit-grid").Locator("tbody tr")).ToHaveCountAsync(2);
         await BrowserFixture.ScreenshotAsync(shared, "audit-linked");
     }
@@ -133,8 +131,7 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("latest-runs")).ToContainTextAsync(HostileText.Script);
         await InjectedMarkup.AssertNoneAsync(page, "dashboard");
 
-        await page.GotoAsync($"/runs/{id}");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, $"/runs/{id}");
         await page.GetByTestId("expand-all").ClickAsync();
         await Assertions.Expect(page.GetByTestId("timeline-tool").First).ToHaveAttributeAsync("data-tool", HostileText.Img);
         await Assertions.Expect(page.GetByTestId("reasoning").First).ToContainTextAsync(HostileText.Style);
@@ -143,18 +140,16 @@ public sealed partial class LiveConsoleBrowserTests(BrowserFixture browser)
         await InjectedMarkup.AssertNoneAsync(page, "run detail");
         await BrowserFixture.ScreenshotAsync(page, "hostile-run-detail");
 
-        await page.GotoAsync("/audit");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, "/audit");
         await Assertions.Expect(page.GetByTestId("audit-grid")).ToContainTextAsync(HostileText.Img);
         await InjectedMarkup.AssertNoneAsync(page, "audit");
 
-        await page.GotoAsync("/run");
-        await ConsoleSession.WaitForInteractiveAsync(page);
+        await ConsoleSession.OpenAsync(page, "/run");
         await page.Locator("#instruction").FillAsync("Again " + HostileText.Combined);
         // The button enables once the circuit holds the text, so the shortcut cannot race the value binding.
         await Assertions.Expect(page.GetByTestId("submit")).ToBeEnabledAsync();
         await page.Locator("#instruction").PressAsync("Control+Enter");
-        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "tool_error");
         await page.GetByTestId("expand-all").ClickAsync();
         await Assertions.Expect(page.GetByTestId("json-string").Filter(new() { HasText = HostileText.Svg }).First).ToBeVisibleAsync();

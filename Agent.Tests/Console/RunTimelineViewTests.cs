@@ -207,5 +207,6 @@ public sealed class RunTimelineViewTests : ConsoleTestContext
         view.Render();
     }
 
-    private static RunEvent Event(int sequence, string type, JsonObject data) => new("run-1", sequence, type, Start.AddMilliseconds(sequence), data);
+    /// <summary>Events as the wire carries them, read into the typed records the timeline folds.</summary>
+    private static RunEvent Event(int sequence, string type, JsonObject data) => WireRunEvent.Read("run-1", sequence, type, Start.AddMilliseconds(sequence), data);
 }

@@ -26,6 +26,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium not found at {executable}. Install it with 'sudo apt-get install -y chromium' (./test.sh does this) or set CHROMIUM_PATH.");
         }
         Directory.CreateDirectory(ArtifactsDirectory);
+        // Expectations poll the page; five seconds is too short on two loaded cores running the whole suite.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

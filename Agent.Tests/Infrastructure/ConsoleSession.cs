@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Agent.Tests.Infrastructure;
@@ -12,9 +13,16 @@ public static class ConsoleSession
         await page.GotoAsync(path);
         await page.GetByLabel("Operator key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("/signin"));
         await WaitForInteractiveAsync(page);
         return page;
+    }
+
+    /// <summary>Opens a console page and waits until it is interactive.</summary>
+    public static async Task OpenAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await WaitForInteractiveAsync(page);
     }
 
     /// <summary>Typing before the circuit is up would be lost when the interactive render replaces the prerendered page.</summary>

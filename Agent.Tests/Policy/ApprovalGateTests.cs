@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Agent.Core.Auditing;
 using Agent.Core.Policy;
+using Agent.Core.Runs;
 using Agent.Core.Tools;
 using Agent.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed class ApprovalGateTests : IDisposable
     private readonly EfApprovalStore _store;
     private readonly ApprovalCoordinator _approvals;
     private readonly PolicyGate _gate;
-    private readonly List<(string Type, JsonObject Data)> _events = [];
+    private readonly List<RunEventData> _events = [];
 
     public ApprovalGateTests()
     {
@@ -43,7 +44,7 @@ public sealed class ApprovalGateTests : IDisposable
     }
 
     private ToolCallContext Context(string run = "run-1", string principal = "alice") =>
-        new(run, principal, 7, "call-1") { Publish = (type, data) => { lock (_events) { _events.Add((type, data)); } } };
+        new(run, principal, 7, "call-1") { Publish = data => { lock (_events) { _events.Add(data); } } };
 
     private Task<GateOutcome> AskWriteAsync(ToolCallContext context, CancellationToken cancellationToken = default)
     {
@@ -77,7 +78,7 @@ public sealed class ApprovalGateTests : IDisposable
         Assert.Equal((pending.Id, "approved", "operator", "once", "ok"),
             (outcome.Policy.Approval!.Id, outcome.Policy.Approval.Status, outcome.Policy.Approval.DecidedBy, outcome.Policy.Approval.Scope, outcome.Policy.Approval.Comment));
         Assert.Equal([ApprovalEvents.Requested, ApprovalEvents.Decided], _events.Select(e => e.Type));
-        Assert.Equal("approved", _events[1].Data["status"]!.GetValue<string>());
+        Assert.Equal("approved", Assert.IsType<ApprovalDecidedData>(_events[1]).Status);
     }
 
     [Fact]

@@ -21,18 +21,7 @@ public sealed class ApprovalLiveTests
     private static readonly string[] AskedRunEvents =
         ["run_started", "decision", "tool_started", "approval_requested", "approval_decided", "tool_completed", "decision", "run_finished"];
 
-    private static AgentApplication App() => new(new Dictionary<string, string?>
-    {
-        ["Policy:Rules:0:Id"] = "ask-writes",
-        ["Policy:Rules:0:Tool"] = "write_file",
-        ["Policy:Rules:0:Effect"] = "ask",
-        ["Agent:ApiKeys:runner"] = RunnerKey,
-        ["Agent:KeyRoles:runner"] = "runner",
-        ["Agent:ApiKeys:erin"] = OperatorKey,
-        ["Agent:KeyRoles:erin"] = "operator",
-        ["Agent:KeyRoles:" + AgentApplication.ApiKeyName] = "admin",
-        ["Agent:RunTimeout"] = "60",
-    });
+    private static AgentApplication App() => AskWritesApp.Create(RunnerKey, OperatorKey, new Dictionary<string, string?> { ["Agent:RunTimeout"] = "60" });
 
     private static HttpClient Client(Uri baseUrl, string key)
     {

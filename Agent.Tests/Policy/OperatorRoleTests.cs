@@ -17,17 +17,7 @@ public sealed class OperatorRoleTests
     private const string RunnerKey = "op-runner-0123456789abcdef";
     private const string OperatorKey = "op-erin-0123456789abcdef00";
 
-    private static AgentApplication App() => new(new Dictionary<string, string?>
-    {
-        ["Policy:Rules:0:Id"] = "ask-writes",
-        ["Policy:Rules:0:Tool"] = "write_file",
-        ["Policy:Rules:0:Effect"] = "ask",
-        ["Agent:ApiKeys:runner"] = RunnerKey,
-        ["Agent:KeyRoles:runner"] = "runner",
-        ["Agent:ApiKeys:erin"] = OperatorKey,
-        ["Agent:KeyRoles:erin"] = "operator",
-        ["Agent:KeyRoles:" + AgentApplication.ApiKeyName] = "admin",
-    });
+    private static AgentApplication App() => AskWritesApp.Create(RunnerKey, OperatorKey);
 
     private static HttpClient Client(AgentApplication app, string key)
     {
@@ -43,9 +33,9 @@ public sealed class OperatorRoleTests
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
         var mine = await Eventually.UntilAsync(
             async () => (await approver.GetJsonAsync("/approvals?status=pending")).RootElement.EnumerateArray()
-                .FirstOrDefault(a => a.GetProperty("request_id").GetString() == runId).Clone(),
-            a => a.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(15), "the run to ask");
-        return (runId, mine.GetProperty("id").GetString()!);
+                .Where(a => a.GetProperty("request_id").GetString() == runId).Select(a => (JsonElement?)a.Clone()).FirstOrDefault(),
+            a => a is not null, TimeSpan.FromSeconds(15), "the run to ask");
+        return (runId, mine!.Value.GetProperty("id").GetString()!);
     }
 
     [Fact]

@@ -388,10 +388,10 @@ public sealed class AgentRunnerProviderTests
             harness.Events.TypesFor(result.RequestId));
         var events = harness.Events.All.Where(e => e.RunId == result.RequestId).ToList();
         Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.Sequence));
-        Assert.Equal("list_dir", events[2].Data["tool_name"]!.GetValue<string>());
-        Assert.Equal("success", events[3].Data["status"]!.GetValue<string>());
-        Assert.Equal("success", events[^1].Data["status"]!.GetValue<string>());
-        Assert.Equal("The workspace is empty.", events[^1].Data["output"]!.GetValue<string>());
+        Assert.Equal("list_dir", Assert.IsType<ToolStartedData>(events[2].Data).ToolName);
+        Assert.Equal("success", Assert.IsType<ToolCompletedData>(events[3].Data).Status);
+        var finished = Assert.IsType<RunFinishedData>(events[^1].Data);
+        Assert.Equal(("success", "The workspace is empty."), (finished.Status, finished.Output));
     }
 
     [Fact]

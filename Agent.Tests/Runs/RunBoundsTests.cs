@@ -152,7 +152,7 @@ public sealed class RunBoundsTests
         Assert.InRange((long)stored["bytes"]!, 100_000, 600_000);
         Assert.InRange(new FileInfo(harness.DatabasePath).Length + WalLength(harness.DatabasePath), 0, 16 << 20);
         Assert.All(harness.Events.All.Where(e => e.RunId == result.RequestId), e =>
-            Assert.InRange(JsonMeasure.Of(e.Data).Bytes, 0, 400_000));
+            Assert.InRange(e.DataBytes, 0, 400_000));
     }
 
     [Fact]
@@ -218,9 +218,9 @@ public sealed class RunBoundsTests
         var rows = await harness.ExecutionsAsync(result.RequestId);
         Assert.Equal(outputs[1].ToJsonString(JsonDefaults.Compact), rows[1]["output"]);
         Assert.Equal(outputs[2].ToJsonString(JsonDefaults.Compact), rows[2]["output"]);
-        var completed = harness.Events.All.Where(e => e.RunId == result.RequestId && e.Type == RunEventTypes.ToolCompleted).ToList();
-        Assert.True(completed[2].Data["truncated"]!.GetValue<bool>());
-        Assert.Equal(0, completed[2].Data["output"]!["kept_bytes"]!.GetValue<long>());
+        var completed = harness.Events.All.Where(e => e.RunId == result.RequestId).Select(e => e.Data).OfType<ToolCompletedData>().ToList();
+        Assert.True(completed[2].Truncated);
+        Assert.Equal(0, completed[2].Output!["kept_bytes"]!.GetValue<long>());
         var kept = rows.Sum(r => System.Text.Encoding.UTF8.GetByteCount((string)r["output"]!));
         Assert.InRange(kept, 1_048_576, 1_048_576 + 2000);
     }

@@ -29,26 +29,33 @@ public sealed class RunMemoryTests
 
         for (var i = 1; i <= 200; i++)
         {
-            run.Append(Event(run.Id, i, RunEventTypes.ToolCompleted, new JsonObject { ["call_id"] = $"c{i}", ["status"] = "success", ["output"] = big }));
+            run.Append(Event(run.Id, i, Completed($"c{i}", big)));
         }
-        run.Append(Event(run.Id, 201, RunEventTypes.RunFinished, new JsonObject { ["status"] = "success", ["output"] = big }));
+        run.Append(Event(run.Id, 201, new RunFinishedData("success", big, null, 12)));
 
         var events = run.Events;
         Assert.InRange(run.HistoryBytes, 19_000, 20_400);
+        Assert.Equal(events.Sum(e => (long)e.Json.Length), run.HistoryBytes);
         Assert.Equal(201, events.Count + run.OmittedEvents);
         Assert.True(run.OmittedEvents > 100);
-        Assert.Equal(big, events[0].Data["output"]!.GetValue<string>());
-        var shortened = events.First(e => e.Data["detail_omitted"] is not null);
-        Assert.Null(shortened.Data["output"]);
-        Assert.Equal("success", shortened.Data["status"]!.GetValue<string>());
-        Assert.Equal(JsonMeasure.Of(new JsonObject { ["call_id"] = shortened.Data["call_id"]!.GetValue<string>(), ["status"] = "success", ["output"] = big }).Bytes,
-            shortened.Data["original_bytes"]!.GetValue<long>());
+        Assert.Equal(big, Assert.IsType<ToolCompletedData>(events[0].Data).Output!.GetValue<string>());
+        var shortened = events.First(e => e.Data.DetailOmitted);
+        var shortData = Assert.IsType<ToolCompletedData>(shortened.Data);
+        Assert.Null(shortData.Output);
+        Assert.Equal("success", shortData.Status);
+        var fullBytes = JsonSerializer.SerializeToUtf8Bytes(Completed(shortData.CallId!, big), JsonDefaults.Compact).Length;
+        Assert.Equal(fullBytes, shortData.OriginalBytes);
+        // Short form: the short scalars only, nothing written for what has no value, then what was left out.
+        Assert.Equal($$"""{"call_id":"{{shortData.CallId}}","status":"success","duration_ms":3,"truncated":false,"detail_omitted":true,"original_bytes":{{fullBytes}}}""",
+            JsonDocument.Parse(shortened.Json).RootElement.GetProperty("data").GetRawText());
         var end = events[^1];
-        Assert.Equal(RunEventTypes.RunFinished, end.Type);
+        var finished = Assert.IsType<RunFinishedData>(end.Data);
         Assert.Equal(201, end.Sequence);
-        Assert.Equal("success", end.Data["status"]!.GetValue<string>());
-        Assert.True(end.Data["detail_omitted"]!.GetValue<bool>());
+        Assert.Equal(("success", null, true), (finished.Status, finished.Output, finished.DetailOmitted));
     }
+
+    private static ToolCompletedData Completed(string callId, string output) =>
+        new(callId, null, "success", 3, JsonValue.Create(output), null, false, null);
 
     [Fact]
     public async Task GetRun_RunWithManyLargeCalls_StepsStayWithinTheHistoryBoundAndTheResultIsWhole()
@@ -172,7 +179,7 @@ public sealed class RunMemoryTests
         return body["request_id"]!.GetValue<string>();
     }
 
-    private static RunEvent Event(string runId, int sequence, string type, JsonObject data) => new(runId, sequence, type, Start, data);
+    private static RunEvent Event(string runId, int sequence, RunEventData data) => new(runId, sequence, Start, data);
 
     private static Task<string> PollUntilFinishedAsync(HttpClient client, string id) =>
         Eventually.UntilAsync(() => client.GetStringAsync($"/agent/runs/{id}"), body => JsonNode.Parse(body)!["status"]!.GetValue<string>() != "running",

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using Agent.Tests.Auditing;
 using Agent.Tests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Agent.Tests.Security;
 
@@ -49,7 +51,7 @@ public sealed class ConsoleSessionTests(BrowserFixture browser)
         await WriteOperatorsAsync(file, new { other = "another-operator-key-0123456789" });
 
         // The open circuit (no navigation, no reload) is ended and the browser lands on the sign-in page.
-        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal), new() { Timeout = 60_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/signin"), new() { Timeout = 60_000 });
         Assert.True(removed.Elapsed < TimeSpan.FromMinutes(1), $"took {removed.Elapsed}");
         Assert.Equal(HttpStatusCode.Found, (await copy.GetAsync("/console/export?format=csv")).StatusCode);
         // And the same cookie cannot bring a circuit back.

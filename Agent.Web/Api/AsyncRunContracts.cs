@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Agent.Core.Runs;
 using Agent.Web.Runs;
 
@@ -13,17 +12,11 @@ public sealed record AsyncRunStatus(
     string Status,
     string Input,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<RunEventResponse> Steps,
+    IReadOnlyList<RunEvent> Steps,
     AgentRunResponse? Result)
 {
     public static AsyncRunStatus From(TrackedRun run) => new(
         run.Id, run.Status, run.Request.Input, run.CreatedAt,
-        run.Events.Select(RunEventResponse.From).ToArray(),
+        run.Events,
         run.Result is { } result ? AgentRunResponse.From(result) : null);
-}
-
-/// <summary>One run event on the wire (SSE, SignalR, status).</summary>
-public sealed record RunEventResponse(string RunId, int Sequence, string Type, DateTimeOffset Timestamp, JsonObject Data)
-{
-    public static RunEventResponse From(RunEvent e) => new(e.RunId, e.Sequence, e.Type, e.Timestamp, e.Data);
 }

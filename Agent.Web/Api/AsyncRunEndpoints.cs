@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Agent.Core.Auditing;
+using Agent.Core.Runs;
 using Agent.Web.Runs;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -82,7 +83,7 @@ public static class AsyncRunEndpoints
         return TypedResults.Accepted($"/agent/runs/{id}", AsyncRunStatus.From(run));
     }
 
-    internal static Results<ServerSentEventsResult<RunEventResponse>, NotFound<ErrorResponse>> Events(string id, HttpContext http, RunManager runs, CancellationToken cancellationToken) =>
+    internal static Results<ServerSentEventsResult<RunEvent>, NotFound<ErrorResponse>> Events(string id, HttpContext http, RunManager runs, CancellationToken cancellationToken) =>
         Visible(id, http, runs) is { } run
             ? TypedResults.ServerSentEvents(Stream(run, cancellationToken))
             : TypedResults.NotFound(new ErrorResponse($"Run '{id}' is not active in this process"));
@@ -102,11 +103,12 @@ public static class AsyncRunEndpoints
         return null;
     }
 
-    private static async IAsyncEnumerable<SseItem<RunEventResponse>> Stream(TrackedRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Each event's data line is its cached JSON (see <see cref="RunEvent.Json"/>), written once for every reader.</summary>
+    private static async IAsyncEnumerable<SseItem<RunEvent>> Stream(TrackedRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var runEvent in run.ReadEventsAsync(cancellationToken))
         {
-            yield return new SseItem<RunEventResponse>(RunEventResponse.From(runEvent), runEvent.Type)
+            yield return new SseItem<RunEvent>(runEvent, runEvent.Type)
             {
                 EventId = runEvent.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };

@@ -15,7 +15,10 @@ internal static class OpenApiContract
     private static readonly string[] RunStatuses = [RunStatus.Success, RunStatus.Error, RunStatus.ToolError];
     private static readonly string[] StoredRunStatuses = [RunStatus.Running, RunStatus.Success, RunStatus.ToolError, RunStatus.Error];
     private static readonly string[] ToolStatuses = ["success", "error", "timeout", "blocked", "invalid_input", "unknown_tool"];
-    private static readonly string[] EventTypes = [RunEventTypes.RunStarted, RunEventTypes.Decision, RunEventTypes.ToolStarted, RunEventTypes.ToolCompleted, RunEventTypes.RunFinished];
+    private static readonly string[] EventTypes = [.. RunEventJson.DataTypes.Keys];
+
+    /// <summary>The component name of a run event on the wire, as clients generated from earlier documents know it.</summary>
+    private const string RunEventSchema = "RunEventResponse";
 
     private static readonly Dictionary<string, string> ParameterDescriptions = new(StringComparer.Ordinal)
     {
@@ -44,9 +47,16 @@ internal static class OpenApiContract
 
     public static void Apply(OpenApiOptions options)
     {
+        options.CreateSchemaReferenceId = info => info.Type == typeof(RunEvent) ? RunEventSchema : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         options.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
+            if (type == typeof(RunEvent))
+            {
+                // Written by its own converter (cached bytes), so the envelope is described here.
+                DescribeRunEvent(schema);
+                return Task.CompletedTask;
+            }
             // The web JSON defaults read numbers from strings too; the API itself only ever writes numbers.
             if (schema.Type is { } t && (t.HasFlag(JsonSchemaType.Integer) || t.HasFlag(JsonSchemaType.Number)) && t.HasFlag(JsonSchemaType.String))
             {
@@ -79,7 +89,7 @@ internal static class OpenApiContract
             Enum(schemas, "ToolExecutionDetail", "status", ToolStatuses);
             Enum(schemas, "HealthResponse", "status", ["healthy", "unhealthy"]);
             Enum(schemas, "AuditVerifyResponse", "status", ["ok", "broken"]);
-            Enum(schemas, "RunEventResponse", "type", EventTypes);
+            Enum(schemas, RunEventSchema, "type", EventTypes);
             if (Property(schemas, "AgentRunRequest", "input") is { } input)
             {
                 input.Type = JsonSchemaType.String;
@@ -87,8 +97,13 @@ internal static class OpenApiContract
                 input.MaxLength = AgentRunRequest.MaxInputLength;
                 input.Description = "The instruction, 1 to 10000 characters.";
             }
+            if (Property(schemas, "AsyncRunStatus", "steps") is { } steps)
+            {
+                // A type written by its own converter is not referenced from a list by itself.
+                steps.Items = new OpenApiSchemaReference(RunEventSchema, document);
+            }
             AddEventPayloads(document, schemas);
-            schemas.Remove("SseItemOfRunEventResponse");
+            schemas.Remove("SseItemOfRunEvent");
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, context, _) =>
@@ -158,11 +173,11 @@ internal static class OpenApiContract
             if (path.EndsWith("/events", StringComparison.Ordinal) && responses.TryGetValue("200", out var streamed) && streamed is OpenApiResponse events)
             {
                 events.Description = "Server-Sent Events, from the run's first event until run_finished. Each event is framed as "
-                    + "`event: <type>` (run_started, decision, tool_started, tool_completed, run_finished), `id: <sequence>` and "
+                    + "`event: <type>` (" + string.Join(", ", EventTypes) + "), `id: <sequence>` and "
                     + "`data: <RunEventResponse JSON>`; the schema below is that data line.";
                 events.Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["text/event-stream"] = new() { Schema = new OpenApiSchemaReference("RunEventResponse", context.Document) },
+                    ["text/event-stream"] = new() { Schema = new OpenApiSchemaReference(RunEventSchema, context.Document) },
                 };
             }
             return Task.CompletedTask;
@@ -172,7 +187,7 @@ internal static class OpenApiContract
     /// <summary>One schema per event type for <c>data</c>, so generated clients get typed payloads.</summary>
     private static void AddEventPayloads(OpenApiDocument document, IDictionary<string, IOpenApiSchema> schemas)
     {
-        if (!schemas.TryGetValue("RunEventResponse", out var eventSchema) || eventSchema is not OpenApiSchema runEvent || runEvent.Properties is null)
+        if (!schemas.TryGetValue(RunEventSchema, out var eventSchema) || eventSchema is not OpenApiSchema runEvent || runEvent.Properties is null)
         {
             return;
         }
@@ -194,8 +209,16 @@ internal static class OpenApiContract
             ["ToolStartedData"] = Obj("tool_started", ("call_id", NullableString, true), ("tool_name", JsonSchemaType.String, true)),
             ["ToolCompletedData"] = Obj("tool_completed", ("call_id", NullableString, true), ("tool_name", JsonSchemaType.String, true),
                 ("duration_ms", JsonSchemaType.Integer, true), ("error", NullableString, true), ("truncated", JsonSchemaType.Boolean, true)),
+            ["ApprovalRequestedData"] = Obj("approval_requested: a call waits for a person; run_status is awaiting_approval",
+                ("approval_id", JsonSchemaType.String, true), ("call_id", NullableString, true), ("tool_name", JsonSchemaType.String, true),
+                ("rule_id", JsonSchemaType.String, true), ("reason", NullableString, true), ("expires_at", JsonSchemaType.String, true), ("run_status", JsonSchemaType.String, true)),
+            ["ApprovalDecidedData"] = Obj("approval_decided: the answer; run_status is running again",
+                ("approval_id", JsonSchemaType.String, true), ("call_id", NullableString, true), ("tool_name", JsonSchemaType.String, true),
+                ("status", JsonSchemaType.String, true), ("decided_by", NullableString, true), ("scope", NullableString, true),
+                ("comment", NullableString, true), ("run_status", JsonSchemaType.String, true)),
             ["RunFinishedData"] = Obj("run_finished", ("output", NullableString, true), ("error", NullableString, true), ("duration_ms", JsonSchemaType.Integer, true)),
         };
+        payloads["ApprovalRequestedData"].Properties!["input"] = anyJson;
         payloads["DecisionData"].Properties!["tools"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = anyJson };
         payloads["ToolStartedData"].Properties!["input"] = anyJson;
         payloads["ToolCompletedData"].Properties!["output"] = anyJson;
@@ -210,6 +233,22 @@ internal static class OpenApiContract
             Description = "The event's payload; its shape follows `type`.",
             OneOf = [.. payloads.Keys.Select(k => (IOpenApiSchema)new OpenApiSchemaReference(k, document))],
         };
+    }
+
+    /// <summary>The envelope every run event has: <c>{"run_id","sequence","type","timestamp","data"}</c>.</summary>
+    private static void DescribeRunEvent(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.Object;
+        schema.Description = "One run event on the wire (SSE, SignalR, status).";
+        schema.Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["run_id"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["sequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["timestamp"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+            ["data"] = new OpenApiSchema(),
+        };
+        schema.Required = new HashSet<string>(["run_id", "sequence", "type", "timestamp", "data"]);
     }
 
     private static OpenApiSchema? Property(IDictionary<string, IOpenApiSchema> schemas, string schema, string property) =>

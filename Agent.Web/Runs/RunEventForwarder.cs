@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Agent.Core.Runs;
-using Agent.Web.Api;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Agent.Web.Runs;
@@ -20,9 +19,9 @@ public sealed partial class RunEventForwarder(RunEventBroker broker, IHubContext
         {
             try
             {
-                var message = RunEventResponse.From(runEvent);
+                // The event's cached JSON is what the hub protocol writes as the argument: nothing is serialised again.
                 await hub.Clients.Groups(RunsHub.AllRunsGroup, RunsHub.RunGroup(runEvent.RunId))
-                    .SendAsync(RunsHub.EventMethod, message, stoppingToken);
+                    .SendAsync(RunsHub.EventMethod, runEvent, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -11,13 +11,13 @@ namespace Agent.Web.Runs;
 /// bounded per key (<c>MAX_BACKGROUND_RUNS_PER_KEY</c>) and overall (<c>MAX_BACKGROUND_RUNS</c>); past either bound
 /// a start is refused, not queued.
 /// </summary>
-public sealed partial class RunManager : IResumedRunHost, IDisposable
+public sealed partial class RunManager : IResumedRunHost
 {
     private readonly ConcurrentDictionary<string, TrackedRun> _runs = new(StringComparer.Ordinal);
     private readonly AgentRunner _runner;
     private readonly TimeProvider _clock;
     private readonly ILogger<RunManager> _logger;
-    private readonly IDisposable _subscription;
+    private readonly RunEventBroker _broker;
     private readonly FinishedRuns _finished;
     private readonly long _maxHistoryBytes;
     private readonly LimitsOptions _limits;
@@ -36,13 +36,7 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
         _logger = logger;
         _finished = new FinishedRuns(runLimits.Value, clock);
         _maxHistoryBytes = runLimits.Value.MaxEventHistoryBytes;
-        _subscription = broker.Subscribe(e =>
-        {
-            if (_runs.TryGetValue(e.RunId, out var run))
-            {
-                run.Append(e);
-            }
-        });
+        _broker = broker;
     }
 
     public TrackedRun? Find(string id) => _runs.GetValueOrDefault(id);
@@ -62,7 +56,7 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
                 run.Cancel($"{request.Principal ?? "the caller"} (the client disconnected)");
             }
         });
-        return await ExecuteAsync(run, token => _runner.RunAsync(run.Request, token));
+        return await ExecuteAsync(run, token => _runner.RunAsync(run.Request, run, token));
     }
 
     /// <summary>
@@ -82,7 +76,7 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
         {
             try
             {
-                await ExecuteAsync(run, token => _runner.ResumeAsync(resumed, token));
+                await ExecuteAsync(run, token => _runner.ResumeAsync(resumed, run, token));
             }
             catch (Exception)
             {
@@ -121,7 +115,7 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
         {
             try
             {
-                await ExecuteAsync(run, token => _runner.RunAsync(run.Request, token));
+                await ExecuteAsync(run, token => _runner.RunAsync(run.Request, run, token));
             }
             catch (Exception)
             {
@@ -165,7 +159,8 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
     {
         // Only the expired runs are touched, oldest first, so this stays cheap on every start.
         Forget(_finished.Expire());
-        var run = new TrackedRun(request, createdAt ?? _clock.GetUtcNow(), _maxHistoryBytes);
+        // The run's events reach its tracker directly; the tracker passes them on to the cross-run listeners.
+        var run = new TrackedRun(request, createdAt ?? _clock.GetUtcNow(), _maxHistoryBytes, _broker);
         _runs[run.Id] = run;
         return run;
     }
@@ -204,8 +199,6 @@ public sealed partial class RunManager : IResumedRunHost, IDisposable
             _runs.TryRemove(run.Id, out _);
         }
     }
-
-    public void Dispose() => _subscription.Dispose();
 
     private static readonly Func<ILogger, string, IDisposable?> RunScope = LoggerMessage.DefineScope<string>("Run {RunId}");
     /// <summary>A background start: the run, or why it was refused.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Agent.Core.Auditing;
 using Agent.Core.Configuration;
+using Agent.Core.Runs;
 using Agent.Web.Api;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -24,7 +25,7 @@ public sealed class RunsHub(RunManager runs, ISecurityEventWriter securityEvents
 
     public static string RunGroup(string runId) => "run:" + runId;
 
-    public async Task<IReadOnlyList<RunEventResponse>> SubscribeRun(string runId)
+    public async Task<IReadOnlyList<RunEvent>> SubscribeRun(string runId)
     {
         var run = runs.Find(runId);
         if (run is null || !Context.User!.MayFollow(run.Owner, run.Status == TrackedRun.AwaitingApproval))
@@ -43,7 +44,7 @@ public sealed class RunsHub(RunManager runs, ISecurityEventWriter securityEvents
             subscribed.Add(runId);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, RunGroup(runId));
-        return run.Events.Select(RunEventResponse.From).ToArray();
+        return run.Events;
     }
 
     public async Task UnsubscribeRun(string runId)

@@ -1,24 +1,17 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Agent.Core;
 using Agent.Core.Runs;
 
 namespace Agent.Web.Runs;
 
 /// <summary>
 /// A run this process started: its events so far (for replay from the start), its result once finished,
-/// and the token that cancels it. The history is bounded in bytes: past <paramref name="maxHistoryBytes"/>, events
-/// keep only their short fields, and when even those no longer fit they are left out (the audit keeps everything).
+/// and the token that cancels it. It is the runner's event sink for this run: each event is kept here first and then
+/// passed to <paramref name="crossRun"/> (the broker feeding SignalR and the dashboards). The history is bounded in
+/// bytes: past <paramref name="maxHistoryBytes"/>, events keep only their short fields, and when even those no longer
+/// fit they are left out (the audit keeps everything).
 /// </summary>
-public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, long maxHistoryBytes)
+public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, long maxHistoryBytes, IRunEventSink? crossRun = null) : IRunEventSink
 {
-    /// <summary>Strings longer than this are left out of an event kept in short form.</summary>
-    private const int ShortFieldChars = 200;
-
-    /// <summary>Run id, type, sequence and timestamp around an event's data, roughly, as they go on the wire.</summary>
-    private const int EventEnvelopeBytes = 160;
-
     private readonly List<RunEvent> _events = [];
     private readonly CancellationTokenSource _cancellation = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,30 +76,38 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
         }
     }
 
+    /// <summary>Keeps the event for this run's followers, then hands it to the cross-run listeners.</summary>
+    public void Publish(RunEvent runEvent)
+    {
+        Append(runEvent);
+        crossRun?.Publish(runEvent);
+    }
+
     internal void Append(RunEvent runEvent)
     {
         // The status follows the approval events as they pass, before any shortening of the history.
-        if (runEvent.Type == Agent.Core.Policy.ApprovalEvents.Requested)
+        if (runEvent.Data is ApprovalRequestedData)
         {
             Interlocked.Increment(ref _awaitingApprovals);
         }
-        else if (runEvent.Type == Agent.Core.Policy.ApprovalEvents.Decided)
+        else if (runEvent.Data is ApprovalDecidedData)
         {
             Interlocked.Decrement(ref _awaitingApprovals);
         }
-        var size = SizeOf(runEvent);
+        // The event's wire bytes, written once here and reused by every reader of the history, SSE and SignalR.
+        long size = runEvent.Json.Length;
         lock (_events)
         {
-            if (runEvent.Type is RunEventTypes.ToolStarted or RunEventTypes.ToolCompleted)
+            if (runEvent.Data is ToolStartedData or ToolCompletedData)
             {
-                _executionBytes += size - EventEnvelopeBytes;
+                _executionBytes += runEvent.DataBytes;
             }
             if (HistoryBytes + size > maxHistoryBytes)
             {
-                runEvent = Shorten(runEvent, size);
-                size = SizeOf(runEvent);
+                runEvent = runEvent.WithData(runEvent.Data.Shorten(runEvent.DataBytes));
+                size = runEvent.Json.Length;
                 // The end of the run is always kept: readers of the history stop there.
-                if (HistoryBytes + size > maxHistoryBytes && runEvent.Type != RunEventTypes.RunFinished)
+                if (HistoryBytes + size > maxHistoryBytes && runEvent.Data is not RunFinishedData)
                 {
                     OmittedEvents++;
                     return;
@@ -137,24 +138,6 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
 
     private static long Utf8Bytes(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 
-    private static long SizeOf(RunEvent runEvent) => EventEnvelopeBytes + JsonMeasure.Of(runEvent.Data).Bytes;
-
-    /// <summary>The event with its short scalar fields only (ids, names, statuses, timings), saying how much was left out.</summary>
-    private static RunEvent Shorten(RunEvent runEvent, long fullBytes)
-    {
-        var data = new JsonObject();
-        foreach (var (name, value) in runEvent.Data)
-        {
-            if (value is JsonValue scalar && (scalar.GetValueKind() != JsonValueKind.String || scalar.GetValue<string>().Length <= ShortFieldChars))
-            {
-                data[name] = scalar.DeepClone();
-            }
-        }
-        data["detail_omitted"] = true;
-        data["original_bytes"] = fullBytes - EventEnvelopeBytes;
-        return runEvent with { Data = data };
-    }
-
     /// <summary>Every event from the first, then live ones, ending after <c>run_finished</c>.</summary>
     public async IAsyncEnumerable<RunEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -173,7 +156,7 @@ public sealed class TrackedRun(RunRequest request, DateTimeOffset createdAt, lon
             foreach (var runEvent in batch)
             {
                 yield return runEvent;
-                if (runEvent.Type == RunEventTypes.RunFinished)
+                if (runEvent.Data is RunFinishedData)
                 {
                     yield break;
                 }

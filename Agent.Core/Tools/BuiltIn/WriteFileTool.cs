@@ -143,40 +143,29 @@ public sealed class WriteFileTool(WorkspaceRoot workspace, IOptions<ToolsOptions
         {
         }
         var parts = parentPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var current = workspace.OpenDirectory(".");
         var quotaChecked = false;
-        try
+        return WorkspaceDirectory.Descend(workspace.OpenDirectory("."), parts.Length, (current, i) =>
         {
-            for (var i = 0; i < parts.Length; i++)
+            var part = parts[i];
+            var kind = current.Stat(part).Kind;
+            if (kind == FileKind.Missing)
             {
-                var part = parts[i];
-                var kind = current.Stat(part).Kind;
-                if (kind == FileKind.Missing)
+                if (!quotaChecked)
                 {
-                    if (!quotaChecked)
-                    {
-                        beforeCreating(parts.Length - i);
-                        quotaChecked = true;
-                    }
+                    beforeCreating(parts.Length - i);
+                    quotaChecked = true;
                 }
-                else if (kind == FileKind.SymbolicLink)
-                {
-                    throw WorkspaceDirectory.LinkAppeared(current.RelativeOf(part));
-                }
-                else if (kind != FileKind.Directory)
-                {
-                    throw new ToolException($"Cannot create '{requested}': '{current.RelativeOf(part)}' is not a directory ({kind.ToWire()}).");
-                }
-                var next = kind == FileKind.Missing ? current.CreateDirectory(part) : current.OpenDirectory(part);
-                current.Dispose();
-                current = next;
+                return current.CreateDirectory(part);
             }
-            return current;
-        }
-        catch
-        {
-            current.Dispose();
-            throw;
-        }
+            if (kind == FileKind.SymbolicLink)
+            {
+                throw WorkspaceDirectory.LinkAppeared(current.RelativeOf(part));
+            }
+            if (kind != FileKind.Directory)
+            {
+                throw new ToolException($"Cannot create '{requested}': '{current.RelativeOf(part)}' is not a directory ({kind.ToWire()}).");
+            }
+            return current.OpenDirectory(part);
+        });
     }
 }

@@ -63,13 +63,13 @@ public sealed partial class AuditLog : IDisposable
     /// </summary>
     private void OnRunEvent(RunEvent runEvent)
     {
-        if (runEvent.Type is not (RunEventTypes.RunStarted or RunEventTypes.RunFinished))
+        if (runEvent.Data is not (RunStartedData or RunFinishedData))
         {
             return;
         }
         if (Filter.Page > 1 || Filter.SortBy is not null)
         {
-            if (runEvent.Type == RunEventTypes.RunStarted)
+            if (runEvent.Data is RunStartedData)
             {
                 Interlocked.Increment(ref _newRuns);
                 _ = InvokeAsync(StateHasChanged);

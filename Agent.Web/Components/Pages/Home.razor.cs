@@ -43,7 +43,7 @@ public sealed partial class Home : IDisposable
 
     private void OnRunEvent(RunEvent runEvent)
     {
-        if (runEvent.Type is not (RunEventTypes.RunStarted or RunEventTypes.RunFinished or Agent.Core.Policy.ApprovalEvents.Requested or Agent.Core.Policy.ApprovalEvents.Decided)
+        if (runEvent.Data is not (RunStartedData or RunFinishedData or ApprovalRequestedData or ApprovalDecidedData)
             || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
         {
             return;

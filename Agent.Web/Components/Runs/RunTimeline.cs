@@ -45,49 +45,37 @@ public sealed class RunTimeline
         }
         _lastSequence = runEvent.Sequence;
         RunId ??= runEvent.RunId;
-        var data = runEvent.Data;
-        switch (runEvent.Type)
+        var at = runEvent.Timestamp;
+        switch (runEvent.Data)
         {
-            case RunEventTypes.RunStarted:
-                StartedAt = runEvent.Timestamp;
-                Input = Text(data, "input");
+            case RunStartedData started:
+                StartedAt = at;
+                Input = started.Input;
                 break;
-            case RunEventTypes.Decision:
-                var latency = Number(data, "latency_ms") ?? 0;
-                _entries.Add(new DecisionEntry(
-                    (int)(Number(data, "step") ?? 0),
-                    Text(data, "reasoning"),
-                    (data["tools"] as JsonArray ?? []).Select(t => Text(t, "name") ?? "?").ToArray(),
-                    latency,
-                    Text(data, "model"),
-                    Number(data, "input_tokens"),
-                    Number(data, "output_tokens"),
-                    runEvent.Timestamp.AddMilliseconds(-latency)));
+            case DecisionData decision:
+                _entries.Add(new DecisionEntry(decision.Step, decision.Reasoning, [.. (decision.Tools ?? []).Select(t => t.Name ?? "?")],
+                    decision.LatencyMs, decision.Model, decision.InputTokens, decision.OutputTokens, at.AddMilliseconds(-decision.LatencyMs)));
                 break;
-            case RunEventTypes.ToolStarted:
-                _entries.Add(new ToolEntry(Text(data, "call_id") ?? "", Text(data, "tool_name") ?? "?", data["input"]?.DeepClone(), runEvent.Timestamp));
+            case ToolStartedData started:
+                _entries.Add(new ToolEntry(started.CallId ?? "", started.ToolName ?? "?", started.Input?.DeepClone(), at));
                 break;
-            case RunEventTypes.ToolCompleted:
-                var callId = Text(data, "call_id");
-                var duration = Number(data, "duration_ms") ?? 0;
-                var tool = _entries.OfType<ToolEntry>().LastOrDefault(t => t.CallId == callId && t.IsUnfinished)
-                    ?? AddTool(callId ?? "", Text(data, "tool_name") ?? "?", runEvent.Timestamp.AddMilliseconds(-duration));
-                tool.Complete(Text(data, "status") ?? "error", duration, data["output"]?.DeepClone(), Text(data, "error"), (bool?)data["truncated"] ?? false,
-                    ExecutionPolicy.Parse(data["policy"]?.ToJsonString()));
+            case ToolCompletedData completed:
+                var tool = _entries.OfType<ToolEntry>().LastOrDefault(t => t.CallId == completed.CallId && t.IsUnfinished)
+                    ?? AddTool(completed.CallId ?? "", completed.ToolName ?? "?", at.AddMilliseconds(-completed.DurationMs));
+                tool.Complete(completed.Status, completed.DurationMs, completed.Output?.DeepClone(), completed.Error, completed.Truncated, completed.Policy);
                 break;
-            case ApprovalEvents.Requested:
-                ToolFor(Text(data, "call_id"), Text(data, "tool_name"), data["input"], runEvent.Timestamp)
-                    .AwaitApproval(new TimelineApproval(Text(data, "approval_id") ?? "", Text(data, "rule_id") ?? "?", Text(data, "reason"), Time(data, "expires_at")));
+            case ApprovalRequestedData requested:
+                ToolFor(requested.CallId, requested.ToolName, requested.Input, at)
+                    .AwaitApproval(new TimelineApproval(requested.ApprovalId, requested.RuleId ?? "?", requested.Reason, requested.ExpiresAt));
                 break;
-            case ApprovalEvents.Decided:
-                ToolFor(Text(data, "call_id"), Text(data, "tool_name"), null, runEvent.Timestamp)
-                    .Decide(Text(data, "status") ?? ApprovalStatus.Denied, Text(data, "decided_by"), runEvent.Timestamp, Text(data, "scope"), Text(data, "comment"));
+            case ApprovalDecidedData decided:
+                ToolFor(decided.CallId, decided.ToolName, null, at).Decide(decided.Status, decided.DecidedBy, at, decided.Scope, decided.Comment);
                 break;
-            case RunEventTypes.RunFinished:
-                Status = Text(data, "status") ?? RunStatus.Error;
-                Output = Text(data, "output");
-                Error = Text(data, "error");
-                DurationMs = Number(data, "duration_ms");
+            case RunFinishedData finished:
+                Status = finished.Status;
+                Output = finished.Output;
+                Error = finished.Error;
+                DurationMs = finished.DurationMs;
                 break;
         }
     }
@@ -173,17 +161,7 @@ public sealed class RunTimeline
         }
     }
 
-    private static DateTimeOffset? Time(JsonNode? node, string property) =>
-        DateTimeOffset.TryParse(Text(node, property), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
-
     private static JsonNode? Node(JsonElement? json) => json is { } element ? JsonNode.Parse(element.GetRawText()) : null;
-
-    /// <summary>Any JSON number, whatever CLR type the event's producer boxed it as.</summary>
-    private static long? Number(JsonNode? node, string property) =>
-        node?[property] is JsonValue value && long.TryParse(value.ToJsonString(), CultureInfo.InvariantCulture, out var number) ? number : null;
-
-    private static string? Text(JsonNode? node, string property) =>
-        node?[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }
 
 public abstract record TimelineEntry(DateTimeOffset StartedAt)

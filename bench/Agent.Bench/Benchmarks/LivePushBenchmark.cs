@@ -23,8 +23,11 @@ public static class LivePushBenchmark
         Percentiles? single = null;
         foreach (var subscribers in new[] { 1, 100 })
         {
-            var (latencies, serverCpu, clientsCpu) = await MeasureAsync(server, client, subscribers, runs);
+            var (latencies, serverCpu, clientsCpu, bytes) = await MeasureAsync(server, client, subscribers, runs);
             var isTarget = subscribers == 100;
+            report.Add(new ResultRow($"Live push: bytes per run to one subscriber, {subscribers} subscriber(s)", bytes.WirePerRun, "B", Note:
+                $"WebSocket message bytes (SignalR framing included) per run per subscriber; {bytes.EventsPerRun:0.0} events per run, " +
+                $"{bytes.JsonPerRun:0} B of event JSON"));
             report.Add(new ResultRow($"Live push: CPU per run, {subscribers} subscriber(s)", serverCpu, "ms", Note:
                 $"server (user + system, /proc) per run pushed; the subscribers' process {clientsCpu:0.00} ms per run"));
             report.Add(new ResultRow($"Live push p50, {subscribers} subscriber(s)", latencies.Median, "ms",
@@ -38,7 +41,10 @@ public static class LivePushBenchmark
             "all processes share the same two cores. Timestamps are written with millisecond precision (truncated), so each sample may read up to 1 ms high.");
     }
 
-    private static async Task<(Percentiles Latencies, double ServerCpuMsPerRun, double ClientsCpuMsPerRun)> MeasureAsync(
+    /// <summary>What one subscriber was sent per run: WebSocket message bytes, events, and the events' JSON bytes.</summary>
+    private sealed record PushedBytes(double WirePerRun, double EventsPerRun, double JsonPerRun);
+
+    private static async Task<(Percentiles Latencies, double ServerCpuMsPerRun, double ClientsCpuMsPerRun, PushedBytes Bytes)> MeasureAsync(
         AgentProcess server, HttpClient client, int subscribers, int runs)
     {
         await using var clients = await PushClients.Child.StartAsync(server.BaseAddress, subscribers);
@@ -64,11 +70,15 @@ public static class LivePushBenchmark
             await Task.Delay(100);
         }
         var (serverAfter, clientsAfter) = (ProcessCpu.Read(server.Id), ProcessCpu.Read(clients.Pid));
+        var (wire, events, json) = await clients.BytesAsync();
+        double perRun = (double)runs * subscribers;
+        var bytes = new PushedBytes(wire / perRun, events / perRun, json / perRun);
+        Console.WriteLine($"   {subscribers} subscriber(s): {bytes.WirePerRun:0} B per run per subscriber on the wire, {bytes.EventsPerRun:0.0} events, {bytes.JsonPerRun:0} B of event JSON");
         if (arrived < expected)
         {
             Console.WriteLine($"   warning: {expected - arrived} of {expected} tool_completed events did not arrive");
         }
         return (new Percentiles(await clients.StopAsync()),
-            ProcessCpu.MsPerRun(serverBefore, serverAfter, runs), ProcessCpu.MsPerRun(clientsBefore, clientsAfter, runs));
+            ProcessCpu.MsPerRun(serverBefore, serverAfter, runs), ProcessCpu.MsPerRun(clientsBefore, clientsAfter, runs), bytes);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Agent.Bench.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -10,7 +11,8 @@ namespace Agent.Bench.Benchmarks;
 /// <summary>
 /// SignalR subscribers in a process of their own (<c>Agent.Bench push-clients URL COUNT</c>), so the live-push figure
 /// measures the server's fan-out rather than 100 clients competing with the bench for its thread pool. Commands on stdin:
-/// <c>RESET</c> forgets what arrived, <c>COUNT</c> prints how many samples arrived, <c>STOP</c> prints them all and exits.
+/// <c>RESET</c> forgets what arrived, <c>COUNT</c> prints how many samples arrived, <c>BYTES</c> prints the WebSocket message
+/// bytes, the events and the events' JSON bytes received since, <c>STOP</c> prints the samples and exits.
 /// </summary>
 public static class PushClients
 {
@@ -21,10 +23,11 @@ public static class PushClients
     public static async Task<int> ServeAsync(Uri baseAddress, int count)
     {
         var latencies = new ConcurrentQueue<double>();
+        var received = new Received();
         var connections = new List<HubConnection>();
         for (var i = 0; i < count; i++)
         {
-            connections.Add(await ConnectAsync(baseAddress, latencies));
+            connections.Add(await ConnectAsync(baseAddress, latencies, received));
         }
         Console.WriteLine("READY");
         while (await Console.In.ReadLineAsync() is { } command)
@@ -33,7 +36,11 @@ public static class PushClients
             {
                 case "RESET":
                     latencies.Clear();
+                    received.Reset();
                     Console.WriteLine("OK");
+                    break;
+                case "BYTES":
+                    Console.WriteLine(received.ToString());
                     break;
                 case "COUNT":
                     Console.WriteLine(latencies.Count.ToString(CultureInfo.InvariantCulture));
@@ -78,6 +85,13 @@ public static class PushClients
 
         public async Task<int> CountAsync() => int.Parse((await SendAsync("COUNT"))!, CultureInfo.InvariantCulture);
 
+        /// <summary>WebSocket message bytes, events and the events' JSON bytes received by all subscribers since RESET.</summary>
+        public async Task<(long WireBytes, long Events, long JsonBytes)> BytesAsync()
+        {
+            var parts = (await SendAsync("BYTES"))!.Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            return (parts[0], parts[1], parts[2]);
+        }
+
         public async Task<double[]> StopAsync() => JsonSerializer.Deserialize<double[]>((await SendAsync("STOP"))!)!;
 
         public async ValueTask DisposeAsync()
@@ -91,14 +105,29 @@ public static class PushClients
         }
     }
 
-    private static async Task<HubConnection> ConnectAsync(Uri baseAddress, ConcurrentQueue<double> latencies)
+    private static async Task<HubConnection> ConnectAsync(Uri baseAddress, ConcurrentQueue<double> latencies, Received received)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseAddress, HubPath), o => o.Headers["X-API-Key"] = BenchContext.ApiKey)
+            .WithUrl(new Uri(baseAddress, HubPath), o =>
+            {
+                o.Headers["X-API-Key"] = BenchContext.ApiKey;
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var socket = new ClientWebSocket();
+                    socket.Options.SetRequestHeader("X-API-Key", BenchContext.ApiKey);
+                    await socket.ConnectAsync(context.Uri, cancellationToken);
+                    var counting = new CountingWebSocket(socket);
+                    received.Sockets.Add(counting);
+                    return counting;
+                };
+            })
             .Build();
         connection.On<JsonElement>(EventMethod, runEvent =>
         {
             var arrived = DateTimeOffset.UtcNow;
+            Interlocked.Increment(ref received.Events);
+            Interlocked.Add(ref received.JsonBytes, System.Text.Encoding.UTF8.GetByteCount(runEvent.GetRawText()));
             if (runEvent.GetProperty("type").GetString() == "tool_completed")
             {
                 var completed = DateTimeOffset.Parse(runEvent.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture,
@@ -109,5 +138,26 @@ public static class PushClients
         await connection.StartAsync();
         await connection.InvokeAsync("SubscribeAll");
         return connection;
+    }
+
+    /// <summary>What the subscribers received since the last RESET.</summary>
+    private sealed class Received
+    {
+        public readonly ConcurrentBag<CountingWebSocket> Sockets = [];
+        public long Events;
+        public long JsonBytes;
+
+        public void Reset()
+        {
+            foreach (var socket in Sockets)
+            {
+                socket.Reset();
+            }
+            Interlocked.Exchange(ref Events, 0);
+            Interlocked.Exchange(ref JsonBytes, 0);
+        }
+
+        public override string ToString() =>
+            string.Create(CultureInfo.InvariantCulture, $"{Sockets.Sum(s => s.Received)} {Interlocked.Read(ref Events)} {Interlocked.Read(ref JsonBytes)}");
     }
 }

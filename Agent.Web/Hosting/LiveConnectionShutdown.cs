@@ -1,0 +1,38 @@
+using Agent.Web.Runs;
+
+namespace Agent.Web.Hosting;
+
+/// <summary>
+/// Keeps an open console from holding shutdown for the whole <c>HostOptions.ShutdownTimeout</c>. When the host stops,
+/// SignalR closes the circuits and hub connections it tracks, the browser reconnects at once, and Kestrel's drain then
+/// waits for that new long-lived request until the timeout (dotnet/aspnetcore#58947). So once stopping has begun, the
+/// live channels are refused with 503 and those still open are aborted; ordinary requests drain as before.
+/// </summary>
+public static class LiveConnectionShutdown
+{
+    private static readonly PathString[] LiveChannels = [new("/_blazor"), new(RunsHub.Path)];
+
+    public static WebApplication UseLiveConnectionShutdown(this WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use(async (context, next) =>
+        {
+            if (!IsLiveChannel(context.Request.Path))
+            {
+                await next(context);
+                return;
+            }
+            if (stopping.IsCancellationRequested)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.Connection = "close";
+                return;
+            }
+            await using var abortOnStop = stopping.Register(static state => ((HttpContext)state!).Abort(), context);
+            await next(context);
+        });
+        return app;
+    }
+
+    private static bool IsLiveChannel(PathString path) => Array.Exists(LiveChannels, channel => path.StartsWithSegments(channel));
+}
