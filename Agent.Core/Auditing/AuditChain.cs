@@ -42,6 +42,10 @@ public sealed partial class AuditChain(
     internal static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
 
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+
+    // One pending signal at most: the search indexer wakes once for any number of commits since it last looked.
+    private readonly Channel<bool> _appendsCommitted = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Dictionary<string, long> _lastIds = new(StringComparer.Ordinal);
     private ChainConnection? _connection;
     private (long Seq, string Hash)? _committedHead;
@@ -92,6 +96,24 @@ public sealed partial class AuditChain(
         var pending = new FlushAppend();
         Enqueue(pending);
         return pending.Completion;
+    }
+
+    /// <summary>
+    /// Returns once a transaction that appended chain entries has committed since the last call, or when
+    /// <paramref name="timeout"/> has passed.
+    /// </summary>
+    internal async Task WaitForAppendsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await _appendsCommitted.Reader.ReadAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The timeout: the caller looks anyway.
+        }
     }
 
     /// <summary>Starts the writer once; also called by the database initializer, so a host-less service provider can write.</summary>
@@ -183,6 +205,10 @@ public sealed partial class AuditChain(
             }
             transaction.Commit();
             _committedHead = (chain.HeadSeq, chain.HeadHash);
+            if (chain.Appended > 0)
+            {
+                _appendsCommitted.Writer.TryWrite(true);
+            }
         }
         catch (Exception ex)
         {

@@ -6,12 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Core.Auditing;
 
 /// <summary>
-/// At start-up: applies migrations, switches to WAL, starts the chain writer, and closes runs a crash left <c>running</c>,
-/// except those <see cref="ResumableRuns"/> claims (paused on a pending approval), which are resumed instead.
+/// At start-up: applies migrations, switches to WAL, starts the chain writer, closes runs a crash left <c>running</c>
+/// (except those <see cref="ResumableRuns"/> claims, paused on a pending approval, which are resumed instead), and
+/// starts the search indexer, which first indexes whatever a crash left unindexed.
 /// </summary>
 public sealed partial class AuditDatabaseInitializer(
     IDbContextFactory<AuditDbContext> contexts,
     AuditChain chain,
+    AuditSearchIndexer indexer,
     TimeProvider clock,
     ILogger<AuditDatabaseInitializer> logger,
     ResumableRuns? resumable = null) : IHostedService
@@ -50,6 +52,9 @@ public sealed partial class AuditDatabaseInitializer(
         {
             LogRecovered(logger, interrupted.Count);
         }
+
+        // As with the writer: with a host it starts (once) in its own turn; without one this starts it.
+        await indexer.StartAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -61,6 +61,8 @@ public sealed partial class AuditRetention(AuditChain chain, TimeProvider clock,
 
         var previousHash = await append.HashAtAsync(boundary - 1)
             ?? throw new InvalidOperationException($"Cannot prune the audit chain: entry seq {boundary - 1} is missing.");
+        // The full-text index has no triggers: the rows leave it before they leave their tables.
+        await AuditSearchIndex.RemoveBelowAsync(append, boundary);
         long removed = 0;
         // Children before parents; each row counts as many entries as it holds.
         foreach (var table in AuditTables.Tables.Reverse())

@@ -20,6 +20,7 @@ public static class AuditServiceCollectionExtensions
             db.AddInterceptors(new SqlitePragmaInterceptor(sp.GetRequiredService<IOptions<AuditOptions>>().Value.Synchronous));
         });
         services.AddSingleton<AuditChain>();
+        services.AddSingleton<AuditSearchIndexer>();
         services.AddSingleton<IAuditWriter, ChainAuditWriter>();
         services.AddSingleton<SecurityEventWriter>();
         services.AddSingleton<ISecurityEventWriter>(sp => sp.GetRequiredService<SecurityEventWriter>());
@@ -30,9 +31,10 @@ public static class AuditServiceCollectionExtensions
         services.AddSingleton<AuditRetention>();
         // Order matters. Hosted services start in this order and stop in reverse: the chain writer stops last, after
         // everything that appends to it, and writes what is queued; the database is migrated and recovered before
-        // anything else writes to it.
+        // anything else writes to it; the search index catches up before anything is served.
         services.AddHostedService(sp => sp.GetRequiredService<AuditChain>());
         services.AddHostedService<AuditDatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditSearchIndexer>());
         services.AddHostedService(sp => sp.GetRequiredService<SecurityEventWriter>());
         services.AddHostedService<AuditRetentionService>();
         return services;

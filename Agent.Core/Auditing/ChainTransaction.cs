@@ -111,6 +111,9 @@ public sealed class ChainTransaction
         return null;
     }
 
+    /// <summary>A statement prepared once per connection, enlisted in this transaction (the search index's batches).</summary>
+    internal SqliteCommand Prepared(string sql, IReadOnlyList<string> parameters) => _connection.Prepared(sql, parameters, Transaction);
+
     /// <summary>An ad-hoc statement inside this transaction (retention's queries and deletes).</summary>
     internal SqliteCommand CreateCommand(string sql)
     {

@@ -29,6 +29,12 @@ public sealed class LlmOptions
     /// <summary>Base delay of the exponential, jittered backoff; a <c>Retry-After</c> header takes precedence.</summary>
     public int RetryDelayMs { get; set; } = 1000;
 
+    /// <summary>
+    /// Model calls in flight at once; calls past it wait (within <see cref="RequestTimeout"/>) for one to end instead of
+    /// failing. One per run waiting on the model, so this bounds how many runs can wait at once without queueing.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 4096;
+
     /// <summary>The provider in force: an explicit choice, else anthropic when a key is given (as in the seed), else local.</summary>
     public string EffectiveProvider =>
         !string.IsNullOrWhiteSpace(Provider) ? Provider.Trim().ToLowerInvariant()

@@ -30,6 +30,7 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         failures.Require(options.MaxOutputTokens is >= 16 and <= 128_000, nameof(options.MaxOutputTokens), "must be between 16 and 128000 tokens.");
         failures.Require(options.MaxRetries is >= 0 and <= 10, nameof(options.MaxRetries), "must be between 0 and 10.");
         failures.Require(options.RetryDelayMs is >= 1 and <= 60_000, nameof(options.RetryDelayMs), "must be between 1 and 60000 milliseconds.");
+        failures.Require(options.MaxConcurrentCalls is >= 1 and <= 100_000, nameof(options.MaxConcurrentCalls), "must be between 1 and 100000.");
         return failures.Result;
     }
 }

@@ -34,9 +34,17 @@ public static class LlmServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Retries 429 (honouring Retry-After), 5xx, network failures and attempt timeouts with jittered exponential backoff.</summary>
+    /// <summary>
+    /// Retries 429 (honouring Retry-After), 5xx, network failures and attempt timeouts with jittered exponential backoff,
+    /// and bounds the calls in flight at <see cref="LlmOptions.MaxConcurrentCalls"/>.
+    /// </summary>
     internal static void ConfigureResilience(HttpStandardResilienceOptions resilience, LlmOptions llm)
     {
+        // The standard handler's own bound is 1,000 concurrent calls with no queue: the 1,001st run waiting on the model
+        // failed at once. Past the configured bound a call waits for a slot, inside the call's own deadline; the queue
+        // needs no bound of its own, since each run waits on one call at most.
+        resilience.RateLimiter.DefaultRateLimiterOptions.PermitLimit = llm.MaxConcurrentCalls;
+        resilience.RateLimiter.DefaultRateLimiterOptions.QueueLimit = int.MaxValue;
         var attempt = llm.EffectiveAttemptTimeout;
         resilience.AttemptTimeout.Timeout = attempt;
         // The orchestrator's per-call deadline (RequestTimeout) ends the call first; this is only a backstop.

@@ -31,6 +31,36 @@ public sealed class AuditDatabase(string path) : IDisposable
 
     public long Count(string sql, params (string Name, object Value)[] parameters) => (long)Scalar(sql, parameters)!;
 
+    /// <summary>Chain entries committed but not yet in the full-text index (head seq minus the index's mark); null before that mark existed.</summary>
+    public long? UnindexedEntries()
+    {
+        if (Count("SELECT count(*) FROM sqlite_master WHERE name = 'audit_fts_state'") == 0)
+        {
+            return null;
+        }
+        return Count("SELECT COALESCE((SELECT seq FROM audit_chain_head WHERE id = 1), 0) - (SELECT indexed_seq FROM audit_fts_state WHERE id = 1)");
+    }
+
+    /// <summary>
+    /// FTS5's own check that each full-text index holds exactly the text of its table's rows (external content, rank 1):
+    /// "ok", or SQLite's complaint naming the index.
+    /// </summary>
+    public string SearchIndexCheck()
+    {
+        foreach (var index in (string[])["requests_fts", "tool_executions_fts"])
+        {
+            try
+            {
+                Scalar($"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)");
+            }
+            catch (SqliteException ex)
+            {
+                return $"{index}: {ex.Message}";
+            }
+        }
+        return "ok";
+    }
+
     /// <summary>
     /// A run is fully recorded when it is complete with the given status and has its execution rows and, when it ran a
     /// tool, the decision that chose it (a run whose LLM call failed has no decision).

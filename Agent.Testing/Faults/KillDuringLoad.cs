@@ -5,7 +5,8 @@ namespace Agent.Testing;
 
 /// <summary>
 /// SIGKILL during sustained load, then a restart on the same database: every run the client got a 200 for must be in
-/// the audit trail, complete, and the database must pass PRAGMA integrity_check and the hash chain must verify.
+/// the audit trail, complete, and the database must pass PRAGMA integrity_check and the hash chain must verify; the
+/// full-text index, which trails the commits, must have caught up and match the tables.
 /// Shared by the crash test (Agent.Tests) and the fault run (bench/run.sh faults), which read the same outcome.
 /// </summary>
 public static class KillDuringLoad
@@ -30,6 +31,13 @@ public static class KillDuringLoad
             load = await running.CompletedAsync();
         }
 
+        // Full-text indexing trails the commits: what the kill left unindexed is indexed again at the restart.
+        long? unindexed;
+        using (var killed = new AuditDatabase(plan.DatabasePath))
+        {
+            unindexed = killed.UnindexedEntries();
+        }
+
         TimeSpan restart;
         string chain;
         await using (var restarted = await AgentProcess.StartHealthyAsync(plan.Launch))
@@ -51,7 +59,9 @@ public static class KillDuringLoad
             Interrupted: audit.Count("SELECT count(*) FROM requests WHERE error = 'interrupted'"),
             StillRunning: audit.Count("SELECT count(*) FROM requests WHERE status = 'running'"),
             Integrity: audit.IntegrityCheck(),
-            ChainStatus: chain);
+            ChainStatus: chain,
+            UnindexedAtKill: unindexed,
+            SearchIndex: audit.SearchIndexCheck());
     }
 }
 
@@ -82,7 +92,9 @@ public sealed record KillDuringLoadOutcome(
     long Interrupted,
     long StillRunning,
     string Integrity,
-    string ChainStatus)
+    string ChainStatus,
+    long? UnindexedAtKill,
+    string SearchIndex)
 {
     public IReadOnlyList<RunReply> Acknowledged => [.. Load.Acknowledged];
 }

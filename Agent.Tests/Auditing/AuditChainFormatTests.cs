@@ -1,3 +1,4 @@
+using Agent.Core.Auditing;
 using Agent.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -77,6 +78,32 @@ public sealed class AuditChainFormatTests
         Assert.True(after.IsValid, after.Break?.ToString());
         Assert.Equal(16L + 5, after.HeadSeq);
         Assert.Equal([5L, 6L], (await AuditDatabase.QueryAsync(path, "SELECT id FROM decisions WHERE id > 4 ORDER BY id")).Select(r => (long)r["id"]!));
+    }
+
+    [Fact]
+    public async Task Search_DatabaseWrittenByEarlierMain_KeepsItsTriggerBuiltIndexAndIndexesNewRuns()
+    {
+        using var copy = new TempDirectory("audit-fixture");
+        var path = copy.Combine("agent.db");
+        File.Copy(FixturePath, path);
+        await using var app = new AgentApplication(new Dictionary<string, string?> { ["Agent:DatabasePath"] = path });
+        var search = app.Services.GetRequiredService<AuditQueries>();
+
+        // The old triggers kept the index in step with every commit, so the migration starts the mark at the head.
+        Assert.Equal(16L, Assert.Single(await AuditDatabase.QueryAsync(path, "SELECT indexed_seq FROM audit_fts_state"))["indexed_seq"]);
+        Assert.Empty(await AuditDatabase.QueryAsync(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'"));
+        Assert.Equal([ChainFormatScript.C], (await search.SearchAsync(new AuditQuery { Text = "health" })).Items.Select(r => r.Id));
+        Assert.Equal([ChainFormatScript.B], (await search.SearchAsync(new AuditQuery { Text = "café notes" })).Items.Select(r => r.Id));
+
+        var response = await app.RunAsync("List the files in the workspace");
+        response.EnsureSuccessStatusCode();
+        var runId = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("request_id").GetString();
+        await app.Services.GetRequiredService<AuditSearchIndexer>().CatchUpAsync();
+
+        // Run A of the fixture had the same input but was pruned (and left the index with it): only the new run matches.
+        Assert.Equal([runId], (await search.SearchAsync(new AuditQuery { Text = "workspace" })).Items.Select(r => r.Id));
+        using var audit = new AuditDatabase(path);
+        Assert.Equal("ok", audit.SearchIndexCheck());
     }
 
     private static async Task<(long, string, string, string)[]> EntriesAsync(string databasePath) =>

@@ -72,6 +72,8 @@ internal static class AuditTestKit
         }
         // A run left running has rows that are written but committed only with the next commit (within the linger).
         await app.Services.GetRequiredService<AuditChain>().FlushAsync();
+        // Full-text indexing follows the commits by a fraction of a second; seeded history is searchable at once.
+        await app.Services.GetRequiredService<AuditSearchIndexer>().CatchUpAsync();
     }
 
     /// <summary>Changes the database behind the application's back, as an attacker with file access would.</summary>

@@ -62,16 +62,17 @@ public sealed class LlmProviderConfigurationTests
     [Fact]
     public void Validate_EveryBadNumber_IsReportedWithItsKey()
     {
-        var options = new LlmOptions { BaseUrl = "ftp://example.com", RequestTimeout = 0, AttemptTimeout = 0, MaxRetries = 11, RetryDelayMs = 0 };
+        var options = new LlmOptions { BaseUrl = "ftp://example.com", RequestTimeout = 0, AttemptTimeout = 0, MaxRetries = 11, RetryDelayMs = 0, MaxConcurrentCalls = 0 };
 
         var failures = new LlmOptionsValidator().Validate(null, options).Failures!.ToList();
 
-        Assert.Equal(5, failures.Count);
+        Assert.Equal(6, failures.Count);
         Assert.Contains(failures, f => f.StartsWith("LLM_BASE_URL (Llm:BaseUrl) must be an absolute http(s) URL", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("LLM_TIMEOUT (Llm:RequestTimeout)", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Llm:AttemptTimeout", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Llm:MaxRetries", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Llm:RetryDelayMs", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Llm:MaxConcurrentCalls", StringComparison.Ordinal));
     }
 
     [Theory]

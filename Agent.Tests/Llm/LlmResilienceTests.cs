@@ -34,5 +34,8 @@ public sealed class LlmResilienceTests
         Assert.Equal(TimeSpan.FromMilliseconds(delayMs), options.Retry.Delay);
         Assert.Equal(Math.Max(1, maxRetries), options.Retry.MaxRetryAttempts);
         Assert.True(options.Retry.ShouldRetryAfterHeader);
+        // Calls past the bound queue (the library's default is 1,000 with no queue: the next call failed at once).
+        Assert.Equal(4096, options.RateLimiter.DefaultRateLimiterOptions.PermitLimit);
+        Assert.Equal(int.MaxValue, options.RateLimiter.DefaultRateLimiterOptions.QueueLimit);
     }
 }

@@ -18,8 +18,9 @@ public sealed class InProcessAudit : IAsyncDisposable
 
     public IAuditWriter Writer => _services.GetRequiredService<IAuditWriter>();
     public AuditQueries Queries => _services.GetRequiredService<AuditQueries>();
+    public AuditSearchIndexer SearchIndexer => _services.GetRequiredService<AuditSearchIndexer>();
 
-    /// <summary>Creates the schema with the product's migrations, switches to WAL and starts the chain writer, as the server does at start-up.</summary>
+    /// <summary>Creates the schema with the product's migrations, switches to WAL and starts the chain writer and search indexer, as the server does at start-up.</summary>
     public static async Task<InProcessAudit> OpenAsync(string databasePath, string workspace)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -34,7 +35,7 @@ public sealed class InProcessAudit : IAsyncDisposable
             .AddAgentCore(configuration)
             .BuildServiceProvider();
 
-        // As at the server's start-up: migrations, WAL, and the chain writer started.
+        // As at the server's start-up: migrations, WAL, the chain writer and the search indexer started.
         await services.GetServices<IHostedService>().OfType<AuditDatabaseInitializer>().Single().StartAsync(CancellationToken.None);
         return new InProcessAudit(services);
     }

@@ -32,8 +32,11 @@ public static class SlowRunLoad
         var clock = Stopwatch.StartNew();
         using var client = AgentClient.Create(new Uri(server), TimeSpan.FromSeconds(120));
         using var stop = new CancellationTokenSource(warmUp + measured);
-        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
+        // Client i starts i/inFlight of a run's model time after the first: started together, every client's turn would be
+        // answered in the same instant for the whole run, and the server would see waves of 1,000 at once instead of a load.
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(i => Task.Run(async () =>
         {
+            await Task.Delay(modelTimePerRun * i / inFlight);
             while (!stop.IsCancellationRequested)
             {
                 var start = clock.Elapsed;
