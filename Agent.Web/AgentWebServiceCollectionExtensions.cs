@@ -2,6 +2,7 @@ using Agent.Core.Configuration;
 using Agent.Core.Runs;
 using Agent.Web.Api;
 using Agent.Web.Approvals;
+using Agent.Web.Configuration;
 using Agent.Web.Health;
 using Agent.Web.Runs;
 using Agent.Web.Security;
@@ -16,20 +17,21 @@ public static class AgentWebServiceCollectionExtensions
     public static IServiceCollection AddAgentWeb(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => Core.JsonDefaults.ApplyTo(o.SerializerOptions));
-        services.AddSingleton<IValidateOptions<AgentOptions>, Configuration.WorkspaceLayoutValidator>();
+        services.AddAgentWebOptions();
+        services.AddSingleton<IValidateOptions<AgentOptions>, WorkspaceLayoutValidator>();
         services.AddApiErrorHandling();
 
         services.AddAgentAuthentication();
         services.AddAgentApprovals();
         services.AddAgentRateLimiting();
         services.AddCors();
-        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<AgentOptions>>((cors, agent) =>
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<ServerOptions>>((cors, server) =>
             cors.AddDefaultPolicy(policy => policy
-                .WithOrigins([.. agent.Value.CorsOriginList])
+                .WithOrigins([.. server.Value.CorsOriginList])
                 .WithMethods("GET", "POST")
                 .WithHeaders("Content-Type", ApiKeyAuthenticationHandler.HeaderName)));
-        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<AgentOptions>>((kestrel, agent) =>
-            kestrel.Limits.MaxRequestBodySize = agent.Value.MaxRequestSize);
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
+            kestrel.Limits.MaxRequestBodySize = server.Value.MaxRequestSize);
 
         services.AddHealthChecks()
             .AddCheck<AuditDatabaseHealthCheck>("database")

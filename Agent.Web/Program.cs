@@ -23,6 +23,7 @@ try
     var app = builder.Build();
     // Fail before the host starts so that a bad value yields one line, not a host failure log.
     app.Services.ValidateAgentOptions();
+    app.Services.ValidateAgentWebOptions();
     app.UseAgentPipeline();
     app.MapAgentEndpoints();
 

@@ -7,7 +7,7 @@ namespace Agent.Core.Auditing;
 /// <summary>The audit database. Table and column names follow the seed so its sqlite3 query works unchanged.</summary>
 public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : DbContext(options)
 {
-    public DbSet<RequestRecord> Requests => Set<RequestRecord>();
+    public DbSet<RunRecord> Requests => Set<RunRecord>();
     public DbSet<DecisionRecord> Decisions => Set<DecisionRecord>();
     public DbSet<ToolExecutionRecord> ToolExecutions => Set<ToolExecutionRecord>();
     public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();

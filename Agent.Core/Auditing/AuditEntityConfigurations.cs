@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Agent.Core.Auditing;
 
-internal sealed class RequestRecordConfiguration : IEntityTypeConfiguration<RequestRecord>
+internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecord>
 {
-    public void Configure(EntityTypeBuilder<RequestRecord> builder)
+    public void Configure(EntityTypeBuilder<RunRecord> builder)
     {
         builder.ToTable("requests");
         builder.HasKey(r => r.Id);

@@ -52,7 +52,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var details = await contexts.CreateDbContextAsync(cancellationToken);
-        var batch = new List<RequestRecord>(ExportBatchSize);
+        var batch = new List<RunRecord>(ExportBatchSize);
         await foreach (var request in Sort(Filter(db, query), query).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             batch.Add(request);
@@ -72,7 +72,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
     }
 
     /// <summary>The filtered runs as a composable query (exposed to tests to check the plan stays indexed).</summary>
-    internal static IQueryable<RequestRecord> Filter(AuditDbContext db, AuditQuery query)
+    internal static IQueryable<RunRecord> Filter(AuditDbContext db, AuditQuery query)
     {
         var requests = db.Requests.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Status))
@@ -118,7 +118,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
     /// The number of matching runs. A tool-only filter is counted on the (tool_name, request_id) index alone: probing
     /// every request for an execution of the tool is an order of magnitude slower on a large history.
     /// </summary>
-    private static Task<int> CountAsync(AuditDbContext db, IQueryable<RequestRecord> matches, AuditQuery query, CancellationToken cancellationToken)
+    private static Task<int> CountAsync(AuditDbContext db, IQueryable<RunRecord> matches, AuditQuery query, CancellationToken cancellationToken)
     {
         var toolOnly = !string.IsNullOrWhiteSpace(query.ToolName)
             && string.IsNullOrWhiteSpace(query.Status) && string.IsNullOrWhiteSpace(query.Source) && string.IsNullOrWhiteSpace(query.Principal)
@@ -148,7 +148,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
         return match.ToString();
     }
 
-    private static IQueryable<RequestRecord> Sort(IQueryable<RequestRecord> requests, AuditQuery query)
+    private static IQueryable<RunRecord> Sort(IQueryable<RunRecord> requests, AuditQuery query)
     {
         var ordered = (query.SortBy, query.Descending) switch
         {
@@ -168,7 +168,7 @@ public sealed class AuditQueries(IDbContextFactory<AuditDbContext> contexts) : I
         return query.Descending ? ordered.ThenByDescending(r => r.Seq) : ordered.ThenBy(r => r.Seq);
     }
 
-    private static async Task<List<RunDetail>> LoadDetailsAsync(AuditDbContext db, List<RequestRecord> requests, CancellationToken cancellationToken)
+    private static async Task<List<RunDetail>> LoadDetailsAsync(AuditDbContext db, List<RunRecord> requests, CancellationToken cancellationToken)
     {
         if (requests.Count == 0)
         {

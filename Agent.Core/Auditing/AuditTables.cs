@@ -13,7 +13,7 @@ namespace Agent.Core.Auditing;
 /// </summary>
 internal static class AuditTables
 {
-    public static readonly ChainSource<RequestRecord> Request = new ChainSource<RequestRecord>("request", "requests", "id")
+    public static readonly ChainSource<RunRecord> Request = new ChainSource<RunRecord>("request", "requests", "id")
         .Hashed("id", r => r.Id)
         .Hashed("input", r => r.Input)
         .Stored("status", r => r.Status)
@@ -28,7 +28,7 @@ internal static class AuditTables
         UnsealedWhen = "status <> 'running' OR output IS NOT NULL OR error IS NOT NULL OR completed_at IS NOT NULL " +
             "OR duration_ms IS NOT NULL OR completion_hash IS NOT NULL",
     }
-        .Hashed("id", c => c.RequestId)
+        .Hashed("id", c => c.RunId)
         .Hashed("status", c => c.Status)
         .Hashed("output", c => c.Output)
         .Hashed("error", c => c.Error)
@@ -122,4 +122,4 @@ internal static class AuditTables
 internal sealed record ChainedTable(string Name, string SeqColumn, string? KeepWhen);
 
 /// <summary>The final columns of a run, sealed as its completion entry.</summary>
-public sealed record RunCompletion(string RequestId, string Status, string? Output, string? Error, DateTimeOffset CompletedAt, long? DurationMs);
+public sealed record RunCompletion(string RunId, string Status, string? Output, string? Error, DateTimeOffset CompletedAt, long? DurationMs);

@@ -9,7 +9,7 @@ namespace Agent.Core.Auditing;
 /// </summary>
 public sealed class ChainAuditWriter(AuditChain chain) : IAuditWriter
 {
-    public Task StartRunAsync(RequestRecord request) =>
+    public Task StartRunAsync(RunRecord request) =>
         chain.WriteAsync(AuditTables.Request, request, AuditChain.Durability.Written);
 
     public async Task<long> RecordDecisionAsync(DecisionRecord decision)
@@ -28,12 +28,12 @@ public sealed class ChainAuditWriter(AuditChain chain) : IAuditWriter
         return execution.Id;
     }
 
-    public async Task CompleteRunAsync(string requestId, string status, string? output, string? error, DateTimeOffset completedAt, long durationMs)
+    public async Task CompleteRunAsync(string runId, string status, string? output, string? error, DateTimeOffset completedAt, long durationMs)
     {
         // A run that is not in the audit trail (its start was lost with a failed transaction) must not be reported as done.
-        if (!await chain.CompleteAsync(new RunCompletion(requestId, status, output, error, completedAt, durationMs)))
+        if (!await chain.CompleteAsync(new RunCompletion(runId, status, output, error, completedAt, durationMs)))
         {
-            throw new InvalidOperationException($"Run {requestId} is not recorded as running in the audit trail; its completion was not recorded.");
+            throw new InvalidOperationException($"Run {runId} is not recorded as running in the audit trail; its completion was not recorded.");
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class ChainTransaction
     /// <summary>Entries appended in this transaction so far.</summary>
     internal int Appended { get; private set; }
 
-    public Task AddRequestAsync(RequestRecord request) => AddAsync(AuditTables.Request, request);
+    public Task AddRequestAsync(RunRecord request) => AddAsync(AuditTables.Request, request);
 
     public Task AddDecisionAsync(DecisionRecord decision) => AddAsync(AuditTables.Decision, decision);
 

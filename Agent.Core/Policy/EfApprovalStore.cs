@@ -85,7 +85,7 @@ public sealed class EfApprovalStore(IDbContextFactory<AuditDbContext> contexts) 
         return approval;
     }
 
-    public async Task<GrantRecord?> FindCoveringGrantAsync(string toolName, string ruleId, string requestId, string? principal, DateTimeOffset now,
+    public async Task<GrantRecord?> FindCoveringGrantAsync(string toolName, string ruleId, string runId, string? principal, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -93,7 +93,7 @@ public sealed class EfApprovalStore(IDbContextFactory<AuditDbContext> contexts) 
             .Where(g => g.ToolName == toolName && g.RuleId == ruleId && g.RevokedAt == null && g.ExpiresAt > now)
             .OrderBy(g => g.CreatedAt)
             .ToListAsync(cancellationToken);
-        return candidates.FirstOrDefault(g => g.Covers(toolName, ruleId, requestId, principal));
+        return candidates.FirstOrDefault(g => g.Covers(toolName, ruleId, runId, principal));
     }
 
     public async Task<GrantRecord?> FindGrantAsync(string id, CancellationToken cancellationToken = default)

@@ -26,11 +26,11 @@ public sealed class GrantRecord
 
     public bool ActiveAt(DateTimeOffset now) => RevokedAt is null && ExpiresAt > now;
 
-    /// <summary>Whether this grant covers a call by <paramref name="principal"/> in run <paramref name="requestId"/>.</summary>
-    public bool Covers(string toolName, string ruleId, string requestId, string? principal) =>
+    /// <summary>Whether this grant covers a call by <paramref name="principal"/> in run <paramref name="runId"/>.</summary>
+    public bool Covers(string toolName, string ruleId, string runId, string? principal) =>
         ToolName == toolName && RuleId == ruleId && Scope switch
         {
-            "run" => RequestId == requestId,
+            "run" => RequestId == runId,
             "key" => principal is not null && Principal == principal,
             "everyone" => true,
             _ => false,

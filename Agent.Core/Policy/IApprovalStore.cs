@@ -17,7 +17,7 @@ public interface IApprovalStore
     Task<ApprovalRecord?> DecideAsync(string id, ApprovalVerdict verdict, CancellationToken cancellationToken = default);
 
     /// <summary>An active grant covering this call, if any.</summary>
-    Task<GrantRecord?> FindCoveringGrantAsync(string toolName, string ruleId, string requestId, string? principal, DateTimeOffset now,
+    Task<GrantRecord?> FindCoveringGrantAsync(string toolName, string ruleId, string runId, string? principal, DateTimeOffset now,
         CancellationToken cancellationToken = default);
 
     Task<GrantRecord?> FindGrantAsync(string id, CancellationToken cancellationToken = default);

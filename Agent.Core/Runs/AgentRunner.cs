@@ -53,7 +53,7 @@ public sealed partial class AgentRunner(
     {
         var run = new RunContext(request, clock.GetUtcNow(), runEvents, clock, new RunBudget(_runLimits));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = request.RunId });
-        await audit.StartRunAsync(new RequestRecord
+        await audit.StartRunAsync(new RunRecord
         {
             Id = request.RunId,
             Input = request.Input,
@@ -102,8 +102,9 @@ public sealed partial class AgentRunner(
     private async Task<RunResult> FinishAsync(RunContext run, Func<CancellationToken, Task<string?>> loop, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var request = run.Request;
-        using var runDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        runDeadline.CancelAfter(timeLeft);
+        // On the injected clock, so that a test advances time instead of waiting for RUN_TIMEOUT.
+        using var deadline = new CancellationTokenSource(timeLeft, clock);
+        using var runDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         string status;
         string? output = null, error = null;
         try
@@ -345,8 +346,8 @@ public sealed partial class AgentRunner(
     private async Task<(ChatMessageContent Reply, long LatencyMs)> AskOnceAsync(
         ChatHistory history, PromptExecutionSettings settings, Kernel kernel, CancellationToken cancellationToken)
     {
-        using var callDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        callDeadline.CancelAfter(_llmTimeout);
+        using var timeout = new CancellationTokenSource(_llmTimeout, clock);
+        using var callDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var clockStart = Stopwatch.GetTimestamp();
         try
         {

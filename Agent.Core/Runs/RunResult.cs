@@ -4,7 +4,7 @@ namespace Agent.Core.Runs;
 
 /// <summary>The final outcome of a run, as the API returns it.</summary>
 public sealed record RunResult(
-    string RequestId,
+    string RunId,
     string Status,
     string? Output,
     string? Error,

@@ -17,7 +17,7 @@ public sealed class AuditChainResumeTests : ConsoleTestContext
         var verified = await Services.GetRequiredService<AuditChainVerifier>().VerifyAsync();
         Assert.True(verified.IsValid);
         var second = await runner.RunAsync(new RunRequest("check your health again", "api", null, null), CancellationToken.None);
-        return (verified, first.RequestId, second.RequestId);
+        return (verified, first.RunId, second.RunId);
     }
 
     private async Task ExecuteAsync(string sql)

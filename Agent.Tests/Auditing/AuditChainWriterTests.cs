@@ -12,7 +12,7 @@ namespace Agent.Tests.Auditing;
 /// <summary>The hosted chain writer: when appends are acknowledged, what a failing append takes with it, and shutdown.</summary>
 public sealed class AuditChainWriterTests
 {
-    private static RequestRecord Run(string id) =>
+    private static RunRecord Run(string id) =>
         new() { Id = id, Input = "list files", Status = RunStatus.Running, Source = "api", Principal = "tests", CreatedAt = DateTimeOffset.UtcNow };
 
     private static DecisionRecord Decision(string runId, string tools = "[]") =>

@@ -52,7 +52,7 @@ public sealed class AuditRetentionTests
         var expired = Run("expired", Start);
         await app.SeedAsync(expired);
         var straddling = Guid.NewGuid().ToString();
-        await writer.StartRunAsync(new RequestRecord { Id = straddling, Input = "slow", Status = RunStatus.Running, Source = "api", CreatedAt = Start.AddDays(1) });
+        await writer.StartRunAsync(new RunRecord { Id = straddling, Input = "slow", Status = RunStatus.Running, Source = "api", CreatedAt = Start.AddDays(1) });
         await app.SeedAsync(Run("recent", Start.AddDays(30)));
         await writer.CompleteRunAsync(straddling, RunStatus.Success, "done", null, Start.AddDays(30), 1);
 

@@ -173,7 +173,7 @@ public sealed class AuditSearchIndexTests
         public async Task<string> StartRunAsync(string input, DateTimeOffset? at = null)
         {
             var id = Guid.NewGuid().ToString();
-            await Writer.StartRunAsync(new RequestRecord { Id = id, Input = input, Status = RunStatus.Running, Source = "api", CreatedAt = at ?? Start });
+            await Writer.StartRunAsync(new RunRecord { Id = id, Input = input, Status = RunStatus.Running, Source = "api", CreatedAt = at ?? Start });
             await Services.GetRequiredService<AuditChain>().FlushAsync();
             return id;
         }

@@ -30,7 +30,7 @@ internal static class AuditTestKit
         var writer = app.Services.GetRequiredService<IAuditWriter>();
         foreach (var run in runs)
         {
-            await writer.StartRunAsync(new RequestRecord
+            await writer.StartRunAsync(new RunRecord
             {
                 Id = run.Id,
                 Input = run.Input,

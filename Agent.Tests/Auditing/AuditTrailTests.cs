@@ -43,7 +43,7 @@ public sealed class AuditTrailTests
         await using var crashed = new AgentApplication();
         var runId = Guid.NewGuid().ToString();
         var writer = crashed.Services.GetRequiredService<IAuditWriter>();
-        await writer.StartRunAsync(new RequestRecord { Id = runId, Input = "list files", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
+        await writer.StartRunAsync(new RunRecord { Id = runId, Input = "list files", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
         await writer.RecordDecisionAsync(new DecisionRecord { RequestId = runId, Step = 1, SelectedTools = "[]", CreatedAt = DateTimeOffset.UtcNow });
         await crashed.Services.GetRequiredService<AuditChain>().FlushAsync();
 

@@ -26,13 +26,13 @@ internal static class ChainFormatScript
         var writer = services.GetRequiredService<IAuditWriter>();
         var chain = services.GetRequiredService<AuditChain>();
 
-        await writer.StartRunAsync(new RequestRecord { Id = A, Input = "List the files in the workspace", Status = "running", Source = "api", Principal = "default", ClientIp = "127.0.0.1", CreatedAt = T0 });
+        await writer.StartRunAsync(new RunRecord { Id = A, Input = "List the files in the workspace", Status = "running", Source = "api", Principal = "default", ClientIp = "127.0.0.1", CreatedAt = T0 });
         var dA = await writer.RecordDecisionAsync(new DecisionRecord { RequestId = A, Step = 1, Reasoning = null, SelectedTools = "[{\"id\":\"call_1\",\"name\":\"list_dir\",\"arguments\":{\"path\":\".\"}}]", Model = "local", InputTokens = 12, OutputTokens = 7, LatencyMs = 3, CreatedAt = T0.AddMilliseconds(1) });
         await writer.RecordExecutionAsync(new ToolExecutionRecord { RequestId = A, DecisionId = dA, ToolName = "list_dir", Input = "{\"path\":\".\"}", Output = "{\"entries\":[\"notes.txt\"],\"count\":1}", Status = "success", DurationMs = 2, CreatedAt = T0.AddMilliseconds(2) });
         await writer.RecordDecisionAsync(new DecisionRecord { RequestId = A, Step = 2, Reasoning = "The workspace holds one file.", SelectedTools = "[]", Model = "local", LatencyMs = 1, CreatedAt = T0.AddMilliseconds(3) });
         await writer.CompleteRunAsync(A, "success", "The workspace holds one file.", null, T0.AddMilliseconds(4), 4);
 
-        await writer.StartRunAsync(new RequestRecord { Id = B, Input = "Read \"notes.txt\" \\ and café ☕ 𝄞 \t\n\u0001 end", Status = "running", Source = "console", Principal = null, ClientIp = null, CreatedAt = T1 });
+        await writer.StartRunAsync(new RunRecord { Id = B, Input = "Read \"notes.txt\" \\ and café ☕ 𝄞 \t\n\u0001 end", Status = "running", Source = "console", Principal = null, ClientIp = null, CreatedAt = T1 });
         var dB = await writer.RecordDecisionAsync(new DecisionRecord { RequestId = B, Step = 1, Reasoning = "Plan: read it </script>", SelectedTools = "[{\"id\":\"call_1\",\"name\":\"read_file\",\"arguments\":{\"path\":\"notes.txt\"}}]", Model = null, LatencyMs = 0, CreatedAt = T1.AddMilliseconds(1) });
         await writer.RecordExecutionAsync(new ToolExecutionRecord { RequestId = B, DecisionId = dB, ToolName = "read_file", Input = "{\"path\":\"notes.txt\"}", Output = null, Status = "error", Error = "File not found: notes.txt", DurationMs = 0, CreatedAt = T1.AddMilliseconds(2) });
         await writer.CompleteRunAsync(B, "tool_error", null, "A tool failed.", T1.AddMilliseconds(3), 3);
@@ -43,7 +43,7 @@ internal static class ChainFormatScript
             return true;
         });
 
-        await writer.StartRunAsync(new RequestRecord { Id = C, Input = "Check your health", Status = "running", Source = "api", Principal = "ops", ClientIp = "::1", CreatedAt = T1.AddSeconds(2) });
+        await writer.StartRunAsync(new RunRecord { Id = C, Input = "Check your health", Status = "running", Source = "api", Principal = "ops", ClientIp = "::1", CreatedAt = T1.AddSeconds(2) });
         await chain.AppendAsync(a => a.CompleteRequestAsync(C, "error", null, "interrupted", T1.AddSeconds(3), null));
     }
 
@@ -53,7 +53,7 @@ internal static class ChainFormatScript
         await services.GetRequiredService<AuditRetention>().PruneAsync(T0.AddDays(10));
 
         var writer = services.GetRequiredService<IAuditWriter>();
-        await writer.StartRunAsync(new RequestRecord { Id = D, Input = "What time is it?", Status = "running", Source = "api", Principal = "default", ClientIp = "127.0.0.1", CreatedAt = T1.AddSeconds(4) });
+        await writer.StartRunAsync(new RunRecord { Id = D, Input = "What time is it?", Status = "running", Source = "api", Principal = "default", ClientIp = "127.0.0.1", CreatedAt = T1.AddSeconds(4) });
         await writer.RecordDecisionAsync(new DecisionRecord { RequestId = D, Step = 1, Reasoning = "No tool needed.", SelectedTools = "[]", Model = "local", InputTokens = 0, OutputTokens = 0, LatencyMs = 0, CreatedAt = T1.AddSeconds(4).AddMilliseconds(1) });
         await writer.CompleteRunAsync(D, "success", "", null, T1.AddSeconds(4).AddMilliseconds(2), 2);
     }

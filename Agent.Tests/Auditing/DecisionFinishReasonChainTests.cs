@@ -41,7 +41,7 @@ public sealed class DecisionFinishReasonChainTests
         await using var harness = await AgentHarness.StartAsync();
         harness.WriteFile("a.txt", "x");
         var result = await harness.RunAsync("list the files");
-        var decisions = await harness.DecisionsAsync(result.RequestId);
+        var decisions = await harness.DecisionsAsync(result.RunId);
         Assert.Equal(["tool_calls", "stop"], decisions.Select(d => (string?)d["finish_reason"]));
         var verifier = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<AuditChainVerifier>(harness.Services);
         Assert.True((await verifier.VerifyAsync()).IsValid);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Agent.Core.Configuration;
 using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Tests.Infrastructure;

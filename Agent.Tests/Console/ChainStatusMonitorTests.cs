@@ -54,7 +54,7 @@ public sealed class ChainStatusMonitorTests : ConsoleTestContext
         {
             await tamper.OpenAsync();
             await using var update = tamper.CreateCommand();
-            update.CommandText = $"UPDATE requests SET input = 'edited' WHERE id = '{run.RequestId}'";
+            update.CommandText = $"UPDATE requests SET input = 'edited' WHERE id = '{run.RunId}'";
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
         Assert.Same(await monitor.GetAsync(), monitor.Last);
@@ -79,7 +79,7 @@ public sealed class ChainStatusMonitorTests : ConsoleTestContext
         {
             await tamper.OpenAsync();
             await using var update = tamper.CreateCommand();
-            update.CommandText = $"UPDATE requests SET input = 'edited' WHERE id = '{first.RequestId}'";
+            update.CommandText = $"UPDATE requests SET input = 'edited' WHERE id = '{first.RunId}'";
             Assert.Equal(1, await update.ExecuteNonQueryAsync());
         }
         var after = await monitor.GetAsync();
@@ -90,6 +90,6 @@ public sealed class ChainStatusMonitorTests : ConsoleTestContext
         Assert.Equal(after.Result.HeadSeq, after.Head.Seq);
         Assert.Equal(after.Result.HeadSeq, after.Result.EntriesVerified);
         Assert.False(forced.Result.IsValid);
-        Assert.Equal(first.RequestId, forced.Result.Break!.RowId);
+        Assert.Equal(first.RunId, forced.Result.Break!.RowId);
     }
 }

@@ -130,7 +130,7 @@ public sealed class PolicyPageTests : ConsoleTestContext
         await InitializeDatabaseAsync();
         var audit = Services.GetRequiredService<IAuditWriter>();
         var runId = Guid.NewGuid().ToString();
-        await audit.StartRunAsync(new RequestRecord { Id = runId, Input = "x", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
+        await audit.StartRunAsync(new Agent.Core.Auditing.RunRecord { Id = runId, Input = "x", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
         await audit.RecordExecutionAsync(new ToolExecutionRecord
         {
             RequestId = runId,

@@ -83,7 +83,7 @@ public sealed class RunPageTests : ConsoleTestContext
         var runner = Services.GetRequiredService<Agent.Core.Runs.AgentRunner>();
         var result = await runner.RunAsync(new Agent.Core.Runs.RunRequest("make me a sandwich", "api", null, null), CancellationToken.None);
 
-        var page = Render<RunRecord>(p => p.Add(r => r.Id, result.RequestId));
+        var page = Render<RunRecord>(p => p.Add(r => r.Id, result.RunId));
 
         page.WaitForAssertion(() => Assert.Equal("not understood", page.Find("[data-testid=run-status]").GetAttribute("data-status")));
         Assert.Equal("success", result.Status);

@@ -1,14 +1,14 @@
 using Agent.Core.Auditing;
-using Agent.Core.Configuration;
 using Agent.Core.Policy;
 using Agent.Core.Runs;
 using Agent.Tests.Infrastructure;
 using Agent.Web.Approvals;
 using Agent.Web.Components.Approvals;
-using Agent.Web.Components.Pages;
 using Agent.Web.Runs;
+using Agent.Web.Security;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using RunRecord = Agent.Web.Components.Pages.RunRecord;
 
 namespace Agent.Tests.Console;
 
@@ -136,7 +136,7 @@ public sealed class RunRecordApprovalTests : ConsoleTestContext
         // A run this process does not follow (as after a restart): its request row is open and its call is stored as pending.
         var audit = Services.GetRequiredService<IAuditWriter>();
         var runId = Guid.NewGuid().ToString();
-        await audit.StartRunAsync(new RequestRecord { Id = runId, Input = "write hello", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
+        await audit.StartRunAsync(new Agent.Core.Auditing.RunRecord { Id = runId, Input = "write hello", Status = RunStatus.Running, Source = "api", CreatedAt = DateTimeOffset.UtcNow });
         var store = Services.GetRequiredService<IApprovalStore>();
         await store.AddAsync(new ApprovalRecord
         {

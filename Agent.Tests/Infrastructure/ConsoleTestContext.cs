@@ -1,6 +1,7 @@
 using Agent.Core;
 using Agent.Core.Auditing;
 using Agent.Core.Runs;
+using Agent.Web.Configuration;
 using Agent.Web.Runs;
 using Bunit;
 using Microsoft.Data.Sqlite;
@@ -33,6 +34,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddLogging();
         Services.AddSingleton<IConfiguration>(configuration);
         Services.AddAgentCore(configuration);
+        Services.AddAgentWebOptions();
         Services.AddSingleton<RunEventBroker>();
         Services.AddSingleton<IRunEventSink>(sp => sp.GetRequiredService<RunEventBroker>());
         Services.AddSingleton<RunManager>();

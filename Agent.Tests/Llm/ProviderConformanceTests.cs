@@ -37,13 +37,13 @@ public sealed class ProviderConformanceTests
         Assert.All(result.ToolExecutions, e => Assert.Equal(ToolExecutionStatus.Success, e.Status));
         Assert.Equal("hello\n", result.ToolExecutions[1].Output!["content"]!.GetValue<string>());
 
-        var decisions = await harness.DecisionsAsync(result.RequestId);
+        var decisions = await harness.DecisionsAsync(result.RunId);
         Assert.All(decisions, d => Assert.Equal(Snapshot, d["model"]));
         Assert.Equal(FinishReasons(provider, "calls", "calls", "text"), decisions.Select(d => (string?)d["finish_reason"]));
         Assert.Equal(Tokens(provider, 120, 200, 260), decisions.Select(d => (long?)d["input_tokens"]));
         Assert.Equal(Tokens(provider, 15, 20, 9), decisions.Select(d => (long?)d["output_tokens"]));
         Assert.Equal("Looking first.", decisions[0]["reasoning"]);
-        var executions = await harness.ExecutionsAsync(result.RequestId);
+        var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal([decisions[0]["id"], decisions[1]["id"]], executions.Select(e => e["decision_id"]));
         Assert.Equal("""{"path":"notes.txt","max_lines":1}""", executions[1]["input"]);
 
@@ -79,9 +79,9 @@ public sealed class ProviderConformanceTests
         Assert.Empty(server.Rejections);
         Assert.Equal(RunStatus.Success, result.Status);
         Assert.Equal(["list_dir", "read_file"], result.ToolExecutions.Select(e => e.ToolName));
-        var decisions = await harness.DecisionsAsync(result.RequestId);
+        var decisions = await harness.DecisionsAsync(result.RunId);
         Assert.Equal(2, decisions.Count);
-        var executions = await harness.ExecutionsAsync(result.RequestId);
+        var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.All(executions, e => Assert.Equal(decisions[0]["id"], e["decision_id"]));
         Assert.Equal(FinishReasons(provider, "calls", "text"), decisions.Select(d => (string?)d["finish_reason"]));
 
@@ -114,11 +114,11 @@ public sealed class ProviderConformanceTests
         Assert.StartsWith("The model refused to answer", result.Error);
         Assert.Contains("I can't help with deleting other people's files.", result.Error);
         Assert.Empty(result.ToolExecutions);
-        var decision = Assert.Single(await harness.DecisionsAsync(result.RequestId));
+        var decision = Assert.Single(await harness.DecisionsAsync(result.RunId));
         Assert.Equal("I can't help with deleting other people's files.", decision["reasoning"]);
         Assert.Equal(provider == "anthropic" ? "refusal" : "stop", decision["finish_reason"]);
         Assert.Equal(Snapshot, decision["model"]);
-        var request = await harness.RequestAsync(result.RequestId);
+        var request = await harness.RequestAsync(result.RunId);
         Assert.Equal("error", request["status"]);
         Assert.Equal(result.Error, request["error"]);
     }
@@ -136,11 +136,11 @@ public sealed class ProviderConformanceTests
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Null(result.Output);
         Assert.StartsWith("Output limit: the model's answer was cut off at 512 tokens (LLM_MAX_TOKENS", result.Error);
-        var decision = Assert.Single(await harness.DecisionsAsync(result.RequestId));
+        var decision = Assert.Single(await harness.DecisionsAsync(result.RunId));
         Assert.Equal(provider == "anthropic" ? "max_tokens" : "length", decision["finish_reason"]);
         Assert.Equal(provider == "ollama" ? null : 512L, decision["output_tokens"]);
         Assert.Equal("The workspace holds the following files: a.txt, b.txt, and", decision["reasoning"]);
-        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Theory]
@@ -159,7 +159,7 @@ public sealed class ProviderConformanceTests
         Assert.Equal(2, server.Requests.Count);
         // The backoff is 10 ms, so only Retry-After explains a wait of about a second.
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.ElapsedMilliseconds} ms");
-        var decision = Assert.Single(await harness.DecisionsAsync(result.RequestId));
+        var decision = Assert.Single(await harness.DecisionsAsync(result.RunId));
         Assert.Equal(FinishReasons(provider, "text")[0], decision["finish_reason"]);
         Assert.Empty(result.ToolExecutions);
     }
@@ -181,8 +181,8 @@ public sealed class ProviderConformanceTests
         Assert.Contains("after 3 attempt(s)", result.Error);
         Assert.Contains(provider switch { "anthropic" => "Overloaded", "ollama" => "server busy", "groq" => "Service Unavailable", _ => "overloaded" }, result.Error);
         Assert.Empty(result.ToolExecutions);
-        Assert.Empty(await harness.DecisionsAsync(result.RequestId));
-        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Empty(await harness.DecisionsAsync(result.RunId));
+        Assert.Equal("error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Theory]
@@ -198,8 +198,8 @@ public sealed class ProviderConformanceTests
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal($"LLM request failed: the {provider} provider refused the credentials (HTTP 401); check LLM_API_KEY.", result.Error);
         Assert.Single(server.Requests);
-        Assert.Empty(await harness.DecisionsAsync(result.RequestId));
-        Assert.Empty(await harness.ExecutionsAsync(result.RequestId));
+        Assert.Empty(await harness.DecisionsAsync(result.RunId));
+        Assert.Empty(await harness.ExecutionsAsync(result.RunId));
     }
 
     [Theory]
@@ -216,8 +216,8 @@ public sealed class ProviderConformanceTests
         Assert.StartsWith($"LLM request failed: the {provider} provider does not know model 'fake-model' (HTTP 404: ", result.Error);
         Assert.EndsWith("; set LLM_MODEL to a current model.", result.Error);
         Assert.Single(server.Requests);
-        Assert.Empty(await harness.DecisionsAsync(result.RequestId));
-        Assert.Empty(await harness.ExecutionsAsync(result.RequestId));
+        Assert.Empty(await harness.DecisionsAsync(result.RunId));
+        Assert.Empty(await harness.ExecutionsAsync(result.RunId));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class ProviderConformanceTests
 
         Assert.Equal(RunStatus.Success, result.Status);
         Assert.Equal(3, server.Requests.Count);
-        Assert.Equal(2, (await harness.DecisionsAsync(result.RequestId)).Count);
+        Assert.Equal(2, (await harness.DecisionsAsync(result.RunId)).Count);
         Assert.Single(result.ToolExecutions);
     }
 
@@ -250,7 +250,7 @@ public sealed class ProviderConformanceTests
             "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.",
             result.Error);
         Assert.Equal(2, server.Requests.Count);
-        Assert.Empty(await harness.DecisionsAsync(result.RequestId));
+        Assert.Empty(await harness.DecisionsAsync(result.RunId));
     }
 
     [Fact]
@@ -264,7 +264,7 @@ public sealed class ProviderConformanceTests
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("The model refused to answer (finish reason 'content_filter').", result.Error);
-        Assert.Equal("content_filter", Assert.Single(await harness.DecisionsAsync(result.RequestId))["finish_reason"]);
+        Assert.Equal("content_filter", Assert.Single(await harness.DecisionsAsync(result.RunId))["finish_reason"]);
     }
 
     private static async Task<FakeOpenAiServer> StartAsync(string provider)

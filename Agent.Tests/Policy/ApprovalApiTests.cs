@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agent.Tests.Auditing;
 using Agent.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Tests.Policy;
 
@@ -11,7 +12,7 @@ public sealed class ApprovalApiTests
 {
     private const string RunnerKey = "runner-key-0123456789abcdef";
 
-    private static AgentApplication App(string timeoutSeconds = "600") => new(new Dictionary<string, string?>
+    private static AgentApplication App(string timeoutSeconds = "600", TimeProvider? time = null) => new(new Dictionary<string, string?>
     {
         ["Policy:Rules:0:Id"] = "ask-writes",
         ["Policy:Rules:0:Tool"] = "write_file",
@@ -22,7 +23,10 @@ public sealed class ApprovalApiTests
         ["Agent:KeyRoles:runner"] = "runner",
         ["Agent:KeyRoles:" + AgentApplication.ApiKeyName] = "admin",
         ["Agent:RateLimitEnabled"] = "false",
-    });
+    })
+    {
+        ConfigureServices = time is { } clock ? services => services.AddSingleton(clock) : null,
+    };
 
     private static async Task<(string RunId, JsonElement Approval)> StartAskingRunAsync(AgentApplication app, HttpClient admin)
     {
@@ -111,16 +115,21 @@ public sealed class ApprovalApiTests
     [Fact]
     public async Task Ask_Unanswered_ExpiresAndEndsBlocked()
     {
-        await using var app = App(timeoutSeconds: "1");
+        var time = FakeTimeExtensions.StartingNow();
+        await using var app = App(timeoutSeconds: "120", time);
         var admin = app.CreateAuthenticatedClient();
         var (runId, approval) = await StartAskingRunAsync(app, admin);
+        var approvalUrl = $"/approvals/{approval.GetProperty("id").GetString()}";
 
+        time.Advance(TimeSpan.FromSeconds(119));
+        Assert.Equal("pending", (await admin.GetJsonAsync(approvalUrl)).RootElement.GetProperty("status").GetString());
+        time.Advance(TimeSpan.FromSeconds(1));
         var run = await FinishedRunAsync(admin, runId);
 
         var execution = run.GetProperty("result").GetProperty("tool_executions")[0];
         Assert.Equal("blocked", execution.GetProperty("status").GetString());
         Assert.Contains("Policy:ApprovalTimeout", execution.GetProperty("error").GetString());
-        var stored = (await admin.GetJsonAsync($"/approvals/{approval.GetProperty("id").GetString()}")).RootElement;
+        var stored = (await admin.GetJsonAsync(approvalUrl)).RootElement;
         Assert.Equal(("expired", "system"), (stored.GetProperty("status").GetString(), stored.GetProperty("decided_by").GetString()));
         Assert.Equal("expired", (await StoredPolicyAsync(app, runId)).GetProperty("approval").GetProperty("status").GetString());
         Assert.True((await app.VerifyAsync()).IsValid);

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Agent.Tests.Auditing;
 using Agent.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Tests.Policy;
 
@@ -21,7 +22,9 @@ public sealed class ApprovalLiveTests
     private static readonly string[] AskedRunEvents =
         ["run_started", "decision", "tool_started", "approval_requested", "approval_decided", "tool_completed", "decision", "run_finished"];
 
-    private static AgentApplication App() => AskWritesApp.Create(RunnerKey, OperatorKey, new Dictionary<string, string?> { ["Agent:RunTimeout"] = "60" });
+    private static AgentApplication App(TimeProvider? time = null) => AskWritesApp.Create(RunnerKey, OperatorKey,
+        new Dictionary<string, string?> { ["Agent:RunTimeout"] = "60" },
+        time is { } clock ? services => services.AddSingleton(clock) : null);
 
     private static HttpClient Client(Uri baseUrl, string key)
     {
@@ -47,15 +50,16 @@ public sealed class ApprovalLiveTests
     [Fact]
     public async Task SyncRun_AskPending_KeepsWaitingThenReturnsTheFinalResultAfterApproval()
     {
-        await using var app = App();
+        var time = FakeTimeExtensions.StartingNow();
+        await using var app = App(time);
         var baseUrl = app.StartOnRealPort();
         using var runner = Client(baseUrl, RunnerKey);
         using var approver = Client(baseUrl, OperatorKey);
 
         var waiting = runner.PostAsJsonAsync("/agent/run", new { input = "write 'hello' to notes.txt" });
         var approval = await PendingApprovalAsync(approver);
-        // Well past the moment it asked, the caller is still waiting on the same request.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Well past the moment it asked (50 s of the run's clock, inside RUN_TIMEOUT), the caller is still waiting on the same request.
+        time.Advance(TimeSpan.FromSeconds(50));
         Assert.False(waiting.IsCompleted);
         Assert.Equal("awaiting_approval", (await approver.GetJsonAsync($"/agent/runs/{approval.GetProperty("request_id").GetString()}"))
             .RootElement.GetProperty("status").GetString());
@@ -71,7 +75,7 @@ public sealed class ApprovalLiveTests
         Assert.Equal(("write_file", "success"), (execution.GetProperty("tool_name").GetString(), execution.GetProperty("status").GetString()));
         Assert.Equal(("approved", "erin"), (execution.GetProperty("policy").GetProperty("approval").GetProperty("status").GetString(),
             execution.GetProperty("policy").GetProperty("approval").GetProperty("decided_by").GetString()));
-        Assert.True(result.GetProperty("duration_ms").GetInt64() >= 2000);
+        Assert.True(result.GetProperty("duration_ms").GetInt64() >= 50_000);
         Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(app.WorkspacePath, "notes.txt")));
     }
 

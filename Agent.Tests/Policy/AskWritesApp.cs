@@ -1,4 +1,5 @@
 using Agent.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Tests.Policy;
 
@@ -8,7 +9,8 @@ namespace Agent.Tests.Policy;
 /// </summary>
 internal static class AskWritesApp
 {
-    public static AgentApplication Create(string runnerKey, string operatorKey, IDictionary<string, string?>? settings = null)
+    public static AgentApplication Create(string runnerKey, string operatorKey, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -25,6 +27,6 @@ internal static class AskWritesApp
         {
             all[key] = value;
         }
-        return new AgentApplication(all);
+        return new AgentApplication(all) { ConfigureServices = configureServices };
     }
 }

@@ -125,7 +125,7 @@ public sealed class RunResumptionTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         foreach (var id in new[] { "paused", "stuck" })
         {
-            await audit.StartRunAsync(new RequestRecord
+            await audit.StartRunAsync(new RunRecord
             {
                 Id = id,
                 Input = "write 'hello' to notes.txt",

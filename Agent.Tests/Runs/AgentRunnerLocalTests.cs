@@ -20,11 +20,11 @@ public sealed class AgentRunnerLocalTests
         Assert.Equal(RunStatus.Success, result.Status);
         Assert.Equal(["list_dir", "read_file"], result.ToolExecutions.Select(e => e.ToolName));
         Assert.Equal("The workspace contains 2 entries: README.md, docs/.\nREADME.md (2 lines):\n# Title\nline two", result.Output);
-        var decisions = await harness.DecisionsAsync(result.RequestId);
+        var decisions = await harness.DecisionsAsync(result.RunId);
         Assert.Equal(2, decisions.Count);
         Assert.All(decisions, d => Assert.Equal(LocalPlanner.ModelName, d["model"]));
         Assert.StartsWith("Plan: list_dir", (string)decisions[0]["reasoning"]!);
-        var executions = await harness.ExecutionsAsync(result.RequestId);
+        var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.All(executions, e => Assert.Equal(decisions[0]["id"], e["decision_id"]));
     }
 
@@ -52,7 +52,7 @@ public sealed class AgentRunnerLocalTests
         Assert.Equal(RunStatus.ToolError, result.Status);
         Assert.Equal(ToolExecutionStatus.Error, Assert.Single(result.ToolExecutions).Status);
         Assert.Equal("read_file did not succeed (error): File 'missing.txt' does not exist.", result.Output);
-        Assert.Equal("tool_error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("tool_error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class AgentRunnerLocalTests
         Assert.Equal(RunStatus.Success, result.Status);
         Assert.Empty(result.ToolExecutions);
         Assert.Equal(InstructionParser.Help, result.Output);
-        Assert.Equal("[]", Assert.Single(await harness.DecisionsAsync(result.RequestId))["selected_tools"]);
+        Assert.Equal("[]", Assert.Single(await harness.DecisionsAsync(result.RunId))["selected_tools"]);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class AgentRunnerLocalTests
         Assert.StartsWith("The agent is healthy on ", result.Output);
         Assert.Equal(
             [RunEventTypes.RunStarted, RunEventTypes.Decision, RunEventTypes.ToolStarted, RunEventTypes.ToolCompleted, RunEventTypes.Decision, RunEventTypes.RunFinished],
-            harness.Events.TypesFor(result.RequestId));
+            harness.Events.TypesFor(result.RunId));
     }
 
     [Fact]
@@ -109,6 +109,6 @@ public sealed class AgentRunnerLocalTests
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("Run cancelled by the caller.", result.Error);
         Assert.Empty(result.ToolExecutions);
-        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 }

@@ -40,10 +40,10 @@ public sealed class AgentRunnerProviderTests
         var assistantCalls = lastMessages.Where(m => m!["tool_calls"] is JsonArray).Select(m => m!["tool_calls"]![0]!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(assistantCalls, toolMessages.Select(m => m!["tool_call_id"]!.GetValue<string>()));
 
-        var request = await harness.RequestAsync(result.RequestId);
+        var request = await harness.RequestAsync(result.RunId);
         Assert.Equal("success", request["status"]);
         Assert.Equal(result.Output, request["output"]);
-        var decisions = await harness.DecisionsAsync(result.RequestId);
+        var decisions = await harness.DecisionsAsync(result.RunId);
         Assert.Equal([1L, 2L, 3L], decisions.Select(d => (long)d["step"]!));
         Assert.Equal([120L, 200L, 260L], decisions.Select(d => (long)d["input_tokens"]!));
         Assert.Equal([15L, 20L, 9L], decisions.Select(d => (long)d["output_tokens"]!));
@@ -53,7 +53,7 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal("read_file", selected[0]!["name"]!.GetValue<string>());
         Assert.Equal(1, selected[0]!["arguments"]!["max_lines"]!.GetValue<int>());
         Assert.Equal("[]", decisions[2]["selected_tools"]);
-        var executions = await harness.ExecutionsAsync(result.RequestId);
+        var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal([decisions[0]["id"], decisions[1]["id"]], executions.Select(e => e["decision_id"]));
         Assert.All(executions, e => Assert.Equal("success", e["status"]));
     }
@@ -107,7 +107,7 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal(ToolExecutionStatus.Success, execution.Status);
         Assert.Equal(2, execution.Output!["line_count"]!.GetValue<int>());
         Assert.Equal("""{"path":"notes.txt","max_lines":2}""", execution.Input!.ToJsonString());
-        var row = Assert.Single(await harness.ExecutionsAsync(result.RequestId));
+        var row = Assert.Single(await harness.ExecutionsAsync(result.RunId));
         Assert.Equal("""{"path":"notes.txt","max_lines":2}""", row["input"]);
     }
 
@@ -126,7 +126,7 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal(2, server.Requests.Count);
         // The configured backoff is 10 ms, so only the Retry-After header explains a wait of about a second.
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.ElapsedMilliseconds} ms");
-        Assert.Single(await harness.DecisionsAsync(result.RequestId));
+        Assert.Single(await harness.DecisionsAsync(result.RunId));
     }
 
     [Fact]
@@ -146,11 +146,11 @@ public sealed class AgentRunnerProviderTests
         Assert.Contains("HTTP 500", result.Error);
         Assert.Contains("3 attempt(s)", result.Error);
         Assert.Empty(result.ToolExecutions);
-        var request = await harness.RequestAsync(result.RequestId);
+        var request = await harness.RequestAsync(result.RunId);
         Assert.Equal("error", request["status"]);
         Assert.Equal(result.Error, request["error"]);
         Assert.NotNull(request["completed_at"]);
-        Assert.Empty(await harness.DecisionsAsync(result.RequestId));
+        Assert.Empty(await harness.DecisionsAsync(result.RunId));
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class AgentRunnerProviderTests
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("LLM request failed: the openai-compatible provider refused the credentials (HTTP 401); check LLM_API_KEY.", result.Error);
-        Assert.DoesNotContain("sk-", (string)(await harness.RequestAsync(result.RequestId))["error"]!);
+        Assert.DoesNotContain("sk-", (string)(await harness.RequestAsync(result.RunId))["error"]!);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class AgentRunnerProviderTests
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.StartsWith("LLM request failed: the openai-compatible provider could not be reached after 3 attempt(s)", result.Error);
-        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Fact]
@@ -238,15 +238,20 @@ public sealed class AgentRunnerProviderTests
         var settings = AgentHarness.RemoteSettings(server);
         settings["Llm:AttemptTimeout"] = "1";
         settings["Llm:RequestTimeout"] = "15";
-        await using var harness = await AgentHarness.StartAsync(settings);
-        var clock = Stopwatch.StartNew();
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
+        var started = time.GetUtcNow();
 
-        var result = await harness.RunAsync("Say something");
+        var running = harness.RunAsync("Say something");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the first attempt to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await time.AdvanceUntilAsync(() => server.Requests.Count == 2, TimeSpan.FromMilliseconds(50), "the retry to reach the server");
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Success, result.Status);
         Assert.Equal("Second attempt answered.", result.Output);
         Assert.Equal(2, server.Requests.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.ElapsedMilliseconds} ms");
+        Assert.True(time.GetUtcNow() - started < TimeSpan.FromSeconds(15), "the retry came after LLM_TIMEOUT");
     }
 
     [Fact]
@@ -256,15 +261,19 @@ public sealed class AgentRunnerProviderTests
         server.WhenScriptEnds(FakeReply.Text("too late") with { Delay = TimeSpan.FromSeconds(20) });
         var settings = AgentHarness.RemoteSettings(server);
         settings["Llm:RequestTimeout"] = "1";
-        await using var harness = await AgentHarness.StartAsync(settings);
-        var clock = Stopwatch.StartNew();
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
 
-        var result = await harness.RunAsync("List the files");
+        var running = harness.RunAsync("List the files");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the call to reach the server");
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(await Eventually.TryUntilAsync(() => running.IsCompleted, TimeSpan.FromMilliseconds(100)), "the call ended before LLM_TIMEOUT");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("LLM timeout: the model did not answer within 1 s (LLM_TIMEOUT).", result.Error);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.ElapsedMilliseconds} ms");
-        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Fact]
@@ -275,9 +284,15 @@ public sealed class AgentRunnerProviderTests
         var settings = AgentHarness.RemoteSettings(server);
         settings["Llm:AttemptTimeout"] = "1";
         settings["Llm:MaxRetries"] = "1";
-        await using var harness = await AgentHarness.StartAsync(settings);
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
 
-        var result = await harness.RunAsync("List the files");
+        var running = harness.RunAsync("List the files");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the first attempt to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await time.AdvanceUntilAsync(() => server.Requests.Count == 2, TimeSpan.FromMilliseconds(50), "the retry to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("LLM timeout: each of 2 attempt(s) exceeded 1 s (Llm:AttemptTimeout).", result.Error);
@@ -303,9 +318,9 @@ public sealed class AgentRunnerProviderTests
         Assert.Contains("not valid JSON", execution.Error);
         var fedBack = server.Requests[1].Messages.Single(m => m!["role"]!.GetValue<string>() == "tool")!["content"]!.GetValue<string>();
         Assert.Equal("invalid_input", JsonNode.Parse(fedBack)!["status"]!.GetValue<string>());
-        var row = Assert.Single(await harness.ExecutionsAsync(result.RequestId));
+        var row = Assert.Single(await harness.ExecutionsAsync(result.RunId));
         Assert.Equal("invalid_input", row["status"]);
-        Assert.Equal("tool_error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("tool_error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Fact]
@@ -322,11 +337,11 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal(RunStatus.ToolError, result.Status);
         Assert.Equal(["delete_everything", "shell-exec"], result.ToolExecutions.Select(e => e.ToolName));
         Assert.All(result.ToolExecutions, e => Assert.Equal(ToolExecutionStatus.UnknownTool, e.Status));
-        var rows = await harness.ExecutionsAsync(result.RequestId);
+        var rows = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal(["delete_everything", "shell-exec"], rows.Select(r => r["tool_name"]));
         Assert.All(rows, r => Assert.Equal("unknown_tool", r["status"]));
         Assert.Equal("""{"command":"rm -rf /"}""", rows[1]["input"]);
-        var selected = JsonNode.Parse((string)(await harness.DecisionsAsync(result.RequestId))[0]["selected_tools"]!)!.AsArray();
+        var selected = JsonNode.Parse((string)(await harness.DecisionsAsync(result.RunId))[0]["selected_tools"]!)!.AsArray();
         Assert.Equal(["delete_everything", "shell-exec"], selected.Select(s => s!["name"]!.GetValue<string>()));
     }
 
@@ -346,9 +361,9 @@ public sealed class AgentRunnerProviderTests
         Assert.Null(result.Output);
         Assert.Equal(3, server.Requests.Count);
         Assert.Equal(3, result.ToolExecutions.Count);
-        Assert.Equal(3, (await harness.DecisionsAsync(result.RequestId)).Count);
-        Assert.Equal(3, (await harness.ExecutionsAsync(result.RequestId)).Count);
-        var request = await harness.RequestAsync(result.RequestId);
+        Assert.Equal(3, (await harness.DecisionsAsync(result.RunId)).Count);
+        Assert.Equal(3, (await harness.ExecutionsAsync(result.RunId)).Count);
+        var request = await harness.RequestAsync(result.RunId);
         Assert.Equal("error", request["status"]);
         Assert.Equal(result.Error, request["error"]);
     }
@@ -369,7 +384,7 @@ public sealed class AgentRunnerProviderTests
         Assert.Equal(ToolExecutionStatus.Blocked, execution.Status);
         Assert.Contains("network", execution.Error);
         Assert.Equal(0, network.Executions);
-        var row = Assert.Single(await harness.ExecutionsAsync(result.RequestId));
+        var row = Assert.Single(await harness.ExecutionsAsync(result.RunId));
         Assert.Equal("fetch_url", row["tool_name"]);
         Assert.Equal("blocked", row["status"]);
     }
@@ -385,8 +400,8 @@ public sealed class AgentRunnerProviderTests
 
         Assert.Equal(
             [RunEventTypes.RunStarted, RunEventTypes.Decision, RunEventTypes.ToolStarted, RunEventTypes.ToolCompleted, RunEventTypes.Decision, RunEventTypes.RunFinished],
-            harness.Events.TypesFor(result.RequestId));
-        var events = harness.Events.All.Where(e => e.RunId == result.RequestId).ToList();
+            harness.Events.TypesFor(result.RunId));
+        var events = harness.Events.All.Where(e => e.RunId == result.RunId).ToList();
         Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.Sequence));
         Assert.Equal("list_dir", Assert.IsType<ToolStartedData>(events[2].Data).ToolName);
         Assert.Equal("success", Assert.IsType<ToolCompletedData>(events[3].Data).Status);
@@ -406,9 +421,9 @@ public sealed class AgentRunnerProviderTests
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("Run cancelled by the caller.", result.Error);
-        var request = await harness.RequestAsync(result.RequestId);
+        var request = await harness.RequestAsync(result.RunId);
         Assert.Equal("error", request["status"]);
-        Assert.Equal(RunEventTypes.RunFinished, harness.Events.TypesFor(result.RequestId)[^1]);
+        Assert.Equal(RunEventTypes.RunFinished, harness.Events.TypesFor(result.RunId)[^1]);
     }
 
     [Fact]
@@ -418,13 +433,17 @@ public sealed class AgentRunnerProviderTests
         server.WhenScriptEnds(FakeReply.Text("never") with { Delay = TimeSpan.FromSeconds(20) });
         var settings = AgentHarness.RemoteSettings(server);
         settings["Agent:RunTimeout"] = "1";
-        await using var harness = await AgentHarness.StartAsync(settings);
+        var time = FakeTimeExtensions.StartingNow();
+        await using var harness = await AgentHarness.StartAsync(settings, services => services.AddSingleton<TimeProvider>(time));
 
-        var result = await harness.RunAsync("List the files");
+        var running = harness.RunAsync("List the files");
+        await Eventually.UntilAsync(() => server.Requests.Count == 1, TimeSpan.FromSeconds(20), "the call to reach the server");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("Run timeout: the run exceeded 1 s (RUN_TIMEOUT).", result.Error);
-        Assert.Equal("error", (await harness.RequestAsync(result.RequestId))["status"]);
+        Assert.Equal("error", (await harness.RequestAsync(result.RunId))["status"]);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class RunBoundsTests
         });
 
         var rows = await harness.QueryAsync(
-            $"SELECT status, error, COUNT(*) AS n FROM tool_executions WHERE request_id = '{result.RequestId}' GROUP BY status, error ORDER BY status");
+            $"SELECT status, error, COUNT(*) AS n FROM tool_executions WHERE request_id = '{result.RunId}' GROUP BY status, error ORDER BY status");
         Assert.Equal(2, rows.Count);
         Assert.Equal(("blocked", 992L), ((string)rows[0]["status"]!, (long)rows[0]["n"]!));
         Assert.Contains(PerTurnReason, (string)rows[0]["error"]!);
@@ -72,7 +72,7 @@ public sealed class RunBoundsTests
             Assert.Contains("used all 50 of its tool calls (MAX_TOOL_CALLS_PER_RUN)", e.Error);
         });
         var blocked = await harness.QueryAsync(
-            $"SELECT error FROM tool_executions WHERE request_id = '{result.RequestId}' AND status = 'blocked'");
+            $"SELECT error FROM tool_executions WHERE request_id = '{result.RunId}' AND status = 'blocked'");
         Assert.Equal(6, blocked.Count);
         Assert.All(blocked, row => Assert.Contains("(MAX_TOOL_CALLS_PER_RUN)", (string)row["error"]!));
         Assert.Equal(["blocked", "blocked"], ToolResults(model.Requests[7]).TakeLast(2).Select(r => r["status"]!.GetValue<string>()));
@@ -91,10 +91,10 @@ public sealed class RunBoundsTests
         Assert.Equal(RunStatus.Error, result.Status);
         Assert.Equal("Tool-call limit reached: the model kept calling tools after the run's 3 tool calls were used (MAX_TOOL_CALLS_PER_RUN).", result.Error);
         Assert.Equal(2, model.Requests.Count);
-        var request = await harness.RequestAsync(result.RequestId);
+        var request = await harness.RequestAsync(result.RunId);
         Assert.Equal("error", request["status"]);
         Assert.Equal(result.Error, request["error"]);
-        var executions = await harness.ExecutionsAsync(result.RequestId);
+        var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal(["success", "success", "success", "blocked", "blocked", "blocked"], executions.Select(e => (string)e["status"]!));
         Assert.All(executions.Skip(3), e => Assert.Contains("used all 3 of its tool calls (MAX_TOOL_CALLS_PER_RUN)", (string)e["error"]!));
         Assert.Equal(["health_check", "list_dir", "list_dir"], executions.Skip(3).Select(e => (string)e["tool_name"]!));
@@ -109,7 +109,7 @@ public sealed class RunBoundsTests
         var result = await harness.RunAsync("Check your health ten times");
 
         Assert.Equal("scripted answer", result.Output);
-        var executions = await harness.ExecutionsAsync(result.RequestId);
+        var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal(["success", "success", .. Enumerable.Repeat("blocked", 8)], executions.Select(e => (string)e["status"]!));
         Assert.All(executions.Skip(2).Take(6), e => Assert.Contains("(MAX_TOOL_CALLS_PER_RUN)", (string)e["error"]!));
         Assert.All(executions.Skip(8), e => Assert.Contains("(MAX_TOOL_CALLS_PER_TURN)", (string)e["error"]!));
@@ -137,21 +137,21 @@ public sealed class RunBoundsTests
         });
         Assert.Empty(Directory.EnumerateFileSystemEntries(harness.WorkspacePath));
 
-        var rows = await harness.ExecutionsAsync(result.RequestId);
+        var rows = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal(100, rows.Count);
         Assert.All(rows, r => Assert.InRange(((string)r["input"]!).Length, 100, 3000));
         Assert.All(rows.Take(8), r => Assert.Contains("(MAX_TOOL_ARGUMENT_SIZE)", (string)r["error"]!));
-        var decision = Assert.Single(await harness.QueryAsync($"SELECT selected_tools FROM decisions WHERE request_id = '{result.RequestId}' AND step = 1"));
+        var decision = Assert.Single(await harness.QueryAsync($"SELECT selected_tools FROM decisions WHERE request_id = '{result.RunId}' AND step = 1"));
         Assert.InRange(((string)decision["selected_tools"]!).Length, 1000, 100 * 3000);
         var tools = JsonNode.Parse((string)decision["selected_tools"]!)!.AsArray();
         Assert.All(tools, t => Assert.True(t!["arguments"]!["truncated"]!.GetValue<bool>()));
         // The issue saw 418 MB of database from six such runs; now only previews of the 100 MiB of arguments are stored.
         var stored = Assert.Single(await harness.QueryAsync(
-            $"SELECT (SELECT SUM(LENGTH(input)) FROM tool_executions WHERE request_id = '{result.RequestId}') + " +
-            $"(SELECT SUM(LENGTH(selected_tools)) FROM decisions WHERE request_id = '{result.RequestId}') AS bytes"));
+            $"SELECT (SELECT SUM(LENGTH(input)) FROM tool_executions WHERE request_id = '{result.RunId}') + " +
+            $"(SELECT SUM(LENGTH(selected_tools)) FROM decisions WHERE request_id = '{result.RunId}') AS bytes"));
         Assert.InRange((long)stored["bytes"]!, 100_000, 600_000);
         Assert.InRange(new FileInfo(harness.DatabasePath).Length + WalLength(harness.DatabasePath), 0, 16 << 20);
-        Assert.All(harness.Events.All.Where(e => e.RunId == result.RequestId), e =>
+        Assert.All(harness.Events.All.Where(e => e.RunId == result.RunId), e =>
             Assert.InRange(e.DataBytes, 0, 400_000));
     }
 
@@ -172,7 +172,7 @@ public sealed class RunBoundsTests
         Assert.Contains("over the 65536-byte limit per tool call (MAX_TOOL_ARGUMENT_SIZE)", result.ToolExecutions[0].Error);
         Assert.False(File.Exists(Path.Combine(harness.WorkspacePath, "big.txt")));
         Assert.Equal("ok", await File.ReadAllTextAsync(Path.Combine(harness.WorkspacePath, "small.txt")));
-        var rows = await harness.ExecutionsAsync(result.RequestId);
+        var rows = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal("blocked", rows[0]["status"]);
         Assert.Contains("(MAX_TOOL_ARGUMENT_SIZE)", (string)rows[0]["error"]!);
         Assert.True(((string)rows[0]["input"]!).Length < 3000);
@@ -215,10 +215,10 @@ public sealed class RunBoundsTests
         Assert.Equal(first, outputs[2]["cut_bytes"]!.GetValue<long>());
         Assert.Equal("", outputs[2]["preview"]!.GetValue<string>());
 
-        var rows = await harness.ExecutionsAsync(result.RequestId);
+        var rows = await harness.ExecutionsAsync(result.RunId);
         Assert.Equal(outputs[1].ToJsonString(JsonDefaults.Compact), rows[1]["output"]);
         Assert.Equal(outputs[2].ToJsonString(JsonDefaults.Compact), rows[2]["output"]);
-        var completed = harness.Events.All.Where(e => e.RunId == result.RequestId).Select(e => e.Data).OfType<ToolCompletedData>().ToList();
+        var completed = harness.Events.All.Where(e => e.RunId == result.RunId).Select(e => e.Data).OfType<ToolCompletedData>().ToList();
         Assert.True(completed[2].Truncated);
         Assert.Equal(0, completed[2].Output!["kept_bytes"]!.GetValue<long>());
         var kept = rows.Sum(r => System.Text.Encoding.UTF8.GetByteCount((string)r["output"]!));

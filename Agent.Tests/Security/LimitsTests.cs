@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -10,6 +9,7 @@ using Agent.Web.Security;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Agent.Tests.Security;
 
@@ -146,15 +146,19 @@ public sealed class LimitsTests
     public async Task SignIn_ParallelAttemptsFromOneClient_WaitTheirTurn_ExtraOnesRefused()
     {
         await using var app = new AgentApplication();
-        var signIn = app.Services.GetRequiredService<OperatorSignIn>();
-        var timer = Stopwatch.StartNew();
+        var time = FakeTimeExtensions.StartingNow();
+        var signIn = new OperatorSignIn(app.Services.GetRequiredService<ApiKeyStore>(), Options.Create(new LimitsOptions()), time);
+        var started = time.GetUtcNow();
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => signIn.TryAsync("wrong-key-0123456789abcdef", "198.51.100.1", CancellationToken.None)));
+        var waiting = Task.WhenAll(Enumerable.Range(0, 5).Select(_ => signIn.TryAsync("wrong-key-0123456789abcdef", "198.51.100.1", CancellationToken.None)));
+        await time.AdvanceUntilAsync(() => waiting.IsCompleted, TimeSpan.FromMilliseconds(250), "the four waiting attempts to be answered");
+        var attempts = await waiting;
 
-        // Four wait their turn (250 + 500 + 1000 + 2000 ms one after another); the fifth is refused at once.
+        // Four wait their turn (250 + 500 + 1000 + 2000 ms one after another, where in parallel they would be done by
+        // 2000 ms); the fifth is refused at once.
         Assert.Equal(4, attempts.Count(a => a == SignInResult.Failed));
         Assert.Equal(1, attempts.Count(a => a.IsBusy));
-        Assert.True(timer.Elapsed >= TimeSpan.FromMilliseconds(3700), $"took {timer.Elapsed}");
+        Assert.True(time.GetUtcNow() - started >= TimeSpan.FromMilliseconds(3750), $"took {time.GetUtcNow() - started}");
         var other = await signIn.TryAsync(AgentApplication.ApiKey, "203.0.113.9", CancellationToken.None);
         Assert.Equal(AgentApplication.ApiKeyName, other.Operator?.Name);
     }
@@ -162,7 +166,7 @@ public sealed class LimitsTests
     [Fact]
     public void Options_BadRolesAndLimits_FailNamingTheKey()
     {
-        var agent = new AgentOptionsValidator().Validate(null, new AgentOptions
+        var agent = new ApiKeyOptionsValidator().Validate(null, new ApiKeyOptions
         {
             ApiKeys = new() { ["alice"] = "alice-key-0123456789abcdef" },
             KeyRoles = new() { ["alice"] = "boss", ["ghost"] = "admin" },

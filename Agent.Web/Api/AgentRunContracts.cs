@@ -27,7 +27,7 @@ public sealed record AgentRunResponse(
     long DurationMs)
 {
     public static AgentRunResponse From(RunResult result) => new(
-        result.RequestId, result.Status, result.Output, result.Error,
+        result.RunId, result.Status, result.Output, result.Error,
         result.ToolExecutions.Select(ToolExecutionResponse.From).ToArray(),
         result.CreatedAt, result.DurationMs);
 }

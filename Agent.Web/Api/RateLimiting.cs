@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Agent.Core.Auditing;
-using Agent.Core.Configuration;
+using Agent.Web.Configuration;
 using Agent.Web.Security;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +17,9 @@ public sealed class RunRateLimiter : IDisposable
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly AgentOptions _settings;
+    private readonly ServerOptions _settings;
 
-    public RunRateLimiter(IOptions<AgentOptions> options)
+    public RunRateLimiter(IOptions<ServerOptions> options)
     {
         _settings = options.Value;
         _limiter = PartitionedRateLimiter.Create<string, string>(principal => _settings.RateLimitEnabled

@@ -1,4 +1,3 @@
-using Agent.Core.Configuration;
 using Agent.Web.Security;
 
 namespace Agent.Web.Approvals;

@@ -1,5 +1,3 @@
-using Agent.Core.Configuration;
-
 namespace Agent.Web.Configuration;
 
 public static class ConfigurationSetup
@@ -12,14 +10,14 @@ public static class ConfigurationSetup
     {
         AddSeedSources(builder.Configuration, args);
 
-        var agent = builder.Configuration.GetSection(AgentOptions.SectionName).Get<AgentOptions>() ?? new AgentOptions();
+        var server = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
-            builder.WebHost.UseUrls($"http://{agent.Host}:{agent.Port}");
+            builder.WebHost.UseUrls($"http://{server.Host}:{server.Port}");
         }
         // Serves MudBlazor's packaged assets under `dotnet run` in any environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
-        if (agent.Debug)
+        if (server.Debug)
         {
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }

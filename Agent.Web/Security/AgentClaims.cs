@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Agent.Core.Configuration;
 
 namespace Agent.Web.Security;
 

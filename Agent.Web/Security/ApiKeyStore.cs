@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Agent.Core.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -17,14 +16,14 @@ public sealed partial class ApiKeyStore : IDisposable
     public const string GeneratedKeyName = "generated";
 
     private readonly IConfiguration _configuration;
-    private readonly IValidateOptions<AgentOptions> _validator;
+    private readonly IValidateOptions<ApiKeyOptions> _validator;
     private readonly ILogger<ApiKeyStore> _logger;
     private readonly IDisposable? _reload;
     private readonly string? _generatedKey;
     private volatile KeySet _current;
 
-    public ApiKeyStore(IConfiguration configuration, IOptions<AgentOptions> options, IOptions<ConsoleOptions> console,
-        IValidateOptions<AgentOptions> validator, ILogger<ApiKeyStore> logger)
+    public ApiKeyStore(IConfiguration configuration, IOptions<ApiKeyOptions> options, IOptions<ConsoleOptions> console,
+        IValidateOptions<ApiKeyOptions> validator, ILogger<ApiKeyStore> logger)
     {
         _configuration = configuration;
         _validator = validator;
@@ -70,15 +69,15 @@ public sealed partial class ApiKeyStore : IDisposable
     {
         try
         {
-            var agent = _configuration.GetSection(AgentOptions.SectionName).Get<AgentOptions>() ?? new AgentOptions();
+            var keys = _configuration.GetSection(ApiKeyOptions.SectionName).Get<ApiKeyOptions>() ?? new ApiKeyOptions();
             var console = _configuration.GetSection(ConsoleOptions.SectionName).Get<ConsoleOptions>() ?? new ConsoleOptions();
-            var validation = _validator.Validate(null, agent);
+            var validation = _validator.Validate(null, keys);
             if (validation.Failed)
             {
                 LogReloadRejected(_logger, validation.FailureMessage);
                 return;
             }
-            _current = KeySet.Create(agent, console, _generatedKey);
+            _current = KeySet.Create(keys, console, _generatedKey);
             LogReloaded(_logger, _current.ApiKeys.Count, _current.Operators.Count);
             Changed?.Invoke();
         }
@@ -103,13 +102,13 @@ public sealed partial class ApiKeyStore : IDisposable
     /// <summary>One consistent snapshot of the API keys and the operators.</summary>
     private sealed record KeySet(KeyDigests ApiKeys, KeyDigests Operators)
     {
-        public static KeySet Create(AgentOptions agent, ConsoleOptions console, string? generatedKey)
+        public static KeySet Create(ApiKeyOptions keys, ConsoleOptions console, string? generatedKey)
         {
-            var configured = agent.ApiKeys.Where(k => !string.IsNullOrEmpty(k.Value)).ToList();
+            var configured = keys.ApiKeys.Where(k => !string.IsNullOrEmpty(k.Value)).ToList();
             var single = configured.Count <= 1;
             var apiKeys = configured.Count == 0
                 ? new KeyDigests([new(GeneratedKeyName, generatedKey ?? "", KeyRoleNames.Admin)])
-                : new KeyDigests(configured.Select(k => new KeyEntry(k.Key, k.Value, RoleOf(agent, k.Key, single))));
+                : new KeyDigests(configured.Select(k => new KeyEntry(k.Key, k.Value, RoleOf(keys, k.Key, single))));
             var operatorKeys = console.OperatorKeys.Where(k => !string.IsNullOrEmpty(k.Value)).ToList();
             var operators = operatorKeys.Count > 0
                 ? new KeyDigests(operatorKeys.Select(k => new KeyEntry(k.Key, k.Value, KeyRoleNames.Admin)))
@@ -118,8 +117,8 @@ public sealed partial class ApiKeyStore : IDisposable
         }
 
         /// <summary>The configured role; without one a key is a runner, unless it is the only key (the seed's single-key setup).</summary>
-        private static string RoleOf(AgentOptions agent, string name, bool single) =>
-            agent.KeyRoles.TryGetValue(name, out var role) && KeyRoleNames.IsValid(role) ? role
+        private static string RoleOf(ApiKeyOptions keys, string name, bool single) =>
+            keys.KeyRoles.TryGetValue(name, out var role) && KeyRoleNames.IsValid(role) ? role
             : single ? KeyRoleNames.Admin
             : KeyRoleNames.Runner;
     }

@@ -1,4 +1,3 @@
-using Agent.Core.Configuration;
 using Agent.Web.Api;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;

@@ -1,6 +1,6 @@
 using Agent.Core.Auditing;
-using Agent.Core.Configuration;
 using Agent.Web.Api;
+using Agent.Web.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Agent.Web.Security;
@@ -16,7 +16,7 @@ public static class LiveChannelOrigins
 {
     public static IApplicationBuilder UseLiveChannelOriginCheck(this IApplicationBuilder app)
     {
-        var allowed = app.ApplicationServices.GetRequiredService<IOptions<AgentOptions>>().Value.CorsOriginList
+        var allowed = app.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value.CorsOriginList
             .Select(o => Uri.TryCreate(o, UriKind.Absolute, out var uri) ? Normalize(uri) : null)
             .OfType<string>()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);

@@ -1,4 +1,4 @@
-using Agent.Core.Configuration;
+using Agent.Web.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +13,7 @@ public static class RequestBodyLimit
 {
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {
-        var limit = app.ApplicationServices.GetRequiredService<IOptions<AgentOptions>>().Value.MaxRequestSize;
+        var limit = app.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value.MaxRequestSize;
         return app.Use((context, next) =>
         {
             if (context.Request.ContentLength > limit)

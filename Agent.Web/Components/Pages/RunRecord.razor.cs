@@ -150,7 +150,7 @@ public sealed partial class RunRecord : IDisposable
         // Checked again on the click, not only when drawing the button: a forged circuit event gets the API's refusal.
         if (!user.MayCancel(run.Owner))
         {
-            var reason = user.Role() == Agent.Core.Configuration.KeyRoleNames.Runner ? SecurityEventReasons.NotOwner : SecurityEventReasons.RoleForbidden;
+            var reason = user.Role() == KeyRoleNames.Runner ? SecurityEventReasons.NotOwner : SecurityEventReasons.RoleForbidden;
             SecurityEvents.Record(new SecurityEvent(Clock.GetUtcNow(), StatusCodes.Status403Forbidden, reason, "CONSOLE", $"/runs/{Id}/cancel", null, user.Name()));
             return;
         }

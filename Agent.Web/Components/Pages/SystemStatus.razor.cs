@@ -6,6 +6,7 @@ using Agent.Core.Configuration;
 using Agent.Core.Llm;
 using Agent.Core.Sandbox;
 using Agent.Core.Workspace;
+using Agent.Web.Configuration;
 using Agent.Web.Health;
 using Agent.Web.Security;
 using Microsoft.AspNetCore.Components;
@@ -20,6 +21,7 @@ public sealed partial class SystemStatus
     [Inject] public required HealthCheckService HealthChecks { get; init; }
     [Inject] public required AuditStatistics Statistics { get; init; }
     [Inject] public required IOptions<AgentOptions> Agent { get; init; }
+    [Inject] public required IOptions<ServerOptions> Server { get; init; }
     [Inject] public required IOptions<LlmOptions> Llm { get; init; }
     [Inject] public required WorkspaceRoot Workspace { get; init; }
     [Inject] public required ApiKeyStore Keys { get; init; }
@@ -31,6 +33,7 @@ public sealed partial class SystemStatus
     protected override async Task OnInitializedAsync()
     {
         var agent = Agent.Value;
+        var server = Server.Value;
         var llm = Llm.Value;
         var provider = LlmProviders.All[llm.EffectiveProvider];
         var database = new FileInfo(Path.GetFullPath(agent.DatabasePath));
@@ -54,13 +57,13 @@ public sealed partial class SystemStatus
                 ("MAX_OUTPUT_SIZE", $"{agent.MaxOutputSize} characters"),
                 ("BLOCKED_PERMISSIONS", agent.BlockedPermissionList.Count == 0 ? "none" : string.Join(", ", agent.BlockedPermissionList)),
                 ("DISABLED_TOOLS", agent.DisabledToolList.Count == 0 ? "none" : string.Join(", ", agent.DisabledToolList)),
-                ("RATE_LIMIT", agent.RateLimitEnabled ? $"{agent.RateLimitRequests} per minute per key" : "off"),
-                ("MAX_REQUEST_SIZE", FormatBytes(agent.MaxRequestSize)),
+                ("RATE_LIMIT", server.RateLimitEnabled ? $"{server.RateLimitRequests} per minute per key" : "off"),
+                ("MAX_REQUEST_SIZE", FormatBytes(server.MaxRequestSize)),
                 ("MAX_STEPS", agent.MaxSteps.ToString(CultureInfo.InvariantCulture)),
                 ("RUN_TIMEOUT", $"{agent.RunTimeout} s"),
                 ("LLM_TIMEOUT", $"{llm.RequestTimeout} s"),
                 ("LLM_MAX_TOKENS", $"{llm.MaxOutputTokens} tokens"),
-                ("CORS_ORIGINS", agent.CorsOriginList.Count == 0 ? "none" : string.Join(", ", agent.CorsOriginList)),
+                ("CORS_ORIGINS", server.CorsOriginList.Count == 0 ? "none" : string.Join(", ", server.CorsOriginList)),
                 ("SANDBOX", $"{Sandbox.Status.Mode}: {Sandbox.Status.Detail}"),
             ]);
     }

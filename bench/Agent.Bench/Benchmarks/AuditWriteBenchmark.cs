@@ -60,7 +60,7 @@ public static class AuditWriteBenchmark
     {
         var id = Guid.CreateVersion7().ToString();
         var now = DateTimeOffset.UtcNow;
-        await writer.StartRunAsync(new RequestRecord
+        await writer.StartRunAsync(new RunRecord
         {
             Id = id,
             Input = AgentClient.ListFiles,

@@ -1,4 +1,4 @@
-namespace Agent.Core.Configuration;
+namespace Agent.Web.Security;
 
 /// <summary>The roles an API key can have (<c>Agent:KeyRoles:&lt;name&gt;</c>).</summary>
 public static class KeyRoleNames

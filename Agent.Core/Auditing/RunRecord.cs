@@ -1,7 +1,7 @@
 namespace Agent.Core.Auditing;
 
 /// <summary>Row of <c>requests</c>: one agent run from instruction to final status.</summary>
-public sealed class RequestRecord
+public sealed class RunRecord
 {
     public required string Id { get; set; }
     public required string Input { get; set; }
