@@ -10,7 +10,7 @@ public static class AuditExport
     public static readonly IReadOnlyList<string> CsvColumns =
     [
         "id", "created_at", "completed_at", "status", "source", "principal", "client_ip", "duration_ms",
-        "decision_count", "tool_execution_count", "tool_names", "input", "output", "error",
+        "decision_count", "tool_execution_count", "tool_names", "input", "output", "error", "tool_policies",
     ];
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -18,7 +18,10 @@ public static class AuditExport
 
     /// <summary>
     /// RFC 4180 CSV. Values are exported verbatim (no spreadsheet-formula escaping: this is evidence). A null is an
-    /// empty field, an empty string is <c>""</c>. <c>tool_names</c> lists the executions' tools in order, separated by <c>;</c>.
+    /// empty field, an empty string is <c>""</c>. <c>tool_names</c> lists the executions' tools in order, separated by <c>;</c>,
+    /// and <c>tool_policies</c> why each ran or not, in the same order: <c>rule/effect</c>, then for an ask how it was
+    /// answered (<c>ask-writes/ask/approved</c>, <c>ask-writes/ask/grant</c>); empty for rows recorded before policies.
+    /// Who decided, when and the grant's id are in the JSON Lines export.
     /// </summary>
     public static async Task WriteCsvAsync(IAsyncEnumerable<RunDetail> runs, Stream output, CancellationToken cancellationToken = default)
     {
@@ -31,6 +34,7 @@ public static class AuditExport
                 run.Id, Timestamp(run.CreatedAt), run.CompletedAt is { } completed ? Timestamp(completed) : null, run.Status, run.Source,
                 run.Principal, run.ClientIp, Number(run.DurationMs), Number(run.Decisions.Count), Number(run.ToolExecutions.Count),
                 string.Join(';', run.ToolExecutions.Select(e => e.ToolName)), run.Input, run.Output, run.Error,
+                string.Join(';', run.ToolExecutions.Select(e => PolicySummary(e.Policy))),
             ];
             await writer.WriteLineAsync(string.Join(',', fields.Select(Field)));
         }
@@ -45,6 +49,25 @@ public static class AuditExport
             await output.WriteAsync(NewLine, cancellationToken);
         }
         await output.FlushAsync(cancellationToken);
+    }
+
+    private static string PolicySummary(JsonElement? policy)
+    {
+        static string? Text(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+
+        if (policy is not { ValueKind: JsonValueKind.Object } recorded)
+        {
+            return "";
+        }
+        var summary = $"{Text(recorded, "rule")}/{Text(recorded, "effect")}";
+        if (recorded.TryGetProperty("approval", out var approval) && Text(approval, "status") is { } status)
+        {
+            return $"{summary}/{status}";
+        }
+        return recorded.TryGetProperty("grant", out var grant) && grant.ValueKind == JsonValueKind.Object ? $"{summary}/grant" : summary;
     }
 
     private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString(UtcTimestampConverter.Format, CultureInfo.InvariantCulture);

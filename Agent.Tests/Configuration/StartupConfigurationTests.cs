@@ -17,6 +17,8 @@ public sealed class StartupConfigurationTests
     [InlineData("AUDIT_RETENTION_DAYS", "0", "AUDIT_RETENTION_DAYS (Audit:RetentionDays) must be between")]
     [InlineData("AUDIT_SYNCHRONOUS", "off", "AUDIT_SYNCHRONOUS (Audit:Synchronous) must be 'full' or 'normal'")]
     [InlineData("HTTP_TIMEOUT", "0", "HTTP_TIMEOUT (Tools:HttpTimeout)")]
+    [InlineData("Policy__ApprovalTimeout", "0", "Policy:ApprovalTimeout must be between 1 and 604800 seconds")]
+    [InlineData("Policy__Rules__0__Effect", "maybe", "Policy:Rules:0:Effect is 'maybe'; use allow, ask or deny")]
     public async Task Start_InvalidValue_ExitsWithOneLineNamingTheKey(string variable, string value, string expected)
     {
         using var directory = new TempDirectory();

@@ -136,6 +136,60 @@ public sealed class ApprovalApiTests
     }
 
     [Fact]
+    public async Task Grant_KeyScope_LetsTheKeysNextCallThroughWithTheGrantRecordedAndExported_UntilItExpires()
+    {
+        var time = FakeTimeExtensions.StartingNow();
+        await using var app = App(time: time);
+        var admin = app.CreateAuthenticatedClient();
+        var runner = app.CreateClient();
+        runner.DefaultRequestHeaders.Add("X-API-Key", RunnerKey);
+        var (firstRun, approval) = await StartAskingRunAsync(app, admin);
+        var approvalId = approval.GetProperty("id").GetString();
+        var approved = await admin.PostAsJsonAsync($"/approvals/{approvalId}/approve", new { scope = "key", expires_in_minutes = 5, comment = "today only" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("success", (await FinishedRunAsync(admin, firstRun)).GetProperty("status").GetString());
+        var grant = Assert.Single((await admin.GetJsonAsync("/grants")).RootElement.EnumerateArray());
+        var grantId = grant.GetProperty("id").GetString();
+        Assert.Equal(("key", "runner", "write_file", "ask-writes", approvalId), (grant.GetProperty("scope").GetString(), grant.GetProperty("principal").GetString(),
+            grant.GetProperty("tool_name").GetString(), grant.GetProperty("rule_id").GetString(), grant.GetProperty("approval_id").GetString()));
+
+        // The same key's next write runs without asking anyone, and the execution names the grant that let it through.
+        var second = await runner.PostAsJsonAsync("/agent/runs", new { input = "write 'again' to other.txt" });
+        var secondRun = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
+        Assert.Equal("success", (await FinishedRunAsync(admin, secondRun)).GetProperty("status").GetString());
+        Assert.Equal("again", await File.ReadAllTextAsync(Path.Combine(app.WorkspacePath, "other.txt")));
+        Assert.Single((await admin.GetJsonAsync("/approvals")).RootElement.EnumerateArray());
+        var covered = await StoredPolicyAsync(app, secondRun);
+        Assert.Equal(("ask-writes", "ask", grantId, "key", AgentApplication.ApiKeyName), (covered.GetProperty("rule").GetString(),
+            covered.GetProperty("effect").GetString(), covered.GetProperty("grant").GetProperty("id").GetString(),
+            covered.GetProperty("grant").GetProperty("scope").GetString(), covered.GetProperty("grant").GetProperty("granted_by").GetString()));
+
+        // Both answers are exported: in full in JSON Lines, summarised in CSV.
+        var lines = (await admin.GetStringAsync("/audit/export?format=jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToDictionary(r => r.GetProperty("id").GetString()!);
+        var exportedApproval = lines[firstRun].GetProperty("tool_executions")[0].GetProperty("policy").GetProperty("approval");
+        Assert.Equal((approvalId, "approved", "key", "today only"), (exportedApproval.GetProperty("id").GetString(),
+            exportedApproval.GetProperty("status").GetString(), exportedApproval.GetProperty("scope").GetString(), exportedApproval.GetProperty("comment").GetString()));
+        Assert.Equal(grantId, lines[secondRun].GetProperty("tool_executions")[0].GetProperty("policy").GetProperty("grant").GetProperty("id").GetString());
+        var csv = await admin.GetStringAsync("/audit/export?format=csv");
+        Assert.Matches($"(?m)^{secondRun},.*,ask-writes/ask/grant\r$", csv);
+        Assert.Matches($"(?m)^{firstRun},.*,ask-writes/ask/approved\r$", csv);
+
+        // Once the grant has expired, the key is asked again.
+        time.Advance(TimeSpan.FromMinutes(5));
+        var third = await runner.PostAsJsonAsync("/agent/runs", new { input = "write 'late' to late.txt" });
+        var thirdRun = (await third.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("request_id").GetString()!;
+        var asked = await Eventually.UntilAsync(async () => (await admin.GetJsonAsync("/approvals?status=pending")).RootElement.Clone(),
+            p => p.GetArrayLength() > 0, TimeSpan.FromSeconds(20), "the run after expiry to ask");
+        Assert.Equal(thirdRun, asked[0].GetProperty("request_id").GetString());
+        Assert.Empty((await admin.GetJsonAsync("/grants")).RootElement.EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/approvals/{asked[0].GetProperty("id").GetString()}/deny", new { })).StatusCode);
+        Assert.Equal("tool_error", (await FinishedRunAsync(admin, thirdRun)).GetProperty("status").GetString());
+        Assert.False(File.Exists(Path.Combine(app.WorkspacePath, "late.txt")));
+        Assert.True((await app.VerifyAsync()).IsValid);
+    }
+
+    [Fact]
     public async Task ApprovalApi_RunnerKey_IsForbidden()
     {
         await using var app = App();
