@@ -16,14 +16,21 @@ internal sealed class MaxTokensFieldHandler(string provider) : DelegatingHandler
     private static ReadOnlySpan<byte> Current => "max_completion_tokens"u8;
     private static ReadOnlySpan<byte> Legacy => "max_tokens"u8;
 
+    /// <summary>Bodies up to this size are copied into a buffer of their announced length at once.</summary>
+    private const long MaxPresizedBody = 16 * 1024 * 1024;
+
     public static bool AppliesTo(string provider) => provider is LlmProviders.Ollama or LlmProviders.OpenAiCompatible;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (AppliesTo(provider) && request.Content is { } content && request.RequestUri?.AbsolutePath.EndsWith("/chat/completions", StringComparison.Ordinal) == true)
         {
-            var body = await content.ReadAsByteArrayAsync(cancellationToken);
-            if (Rewrite(body, keepCurrent: provider != LlmProviders.Ollama) is { } rewritten)
+            // Copied out, not buffered inside the content (which would then hold a copy of the body for the whole call,
+            // and ReadAsByteArrayAsync a second): only the rewritten body stays alive while the model answers.
+            var length = content.Headers.ContentLength;
+            using var body = new MemoryStream(length is > 0 and <= MaxPresizedBody ? (int)length : 0);
+            await content.CopyToAsync(body, cancellationToken);
+            if (Rewrite(body.GetBuffer().AsSpan(0, (int)body.Length), keepCurrent: provider != LlmProviders.Ollama) is { } rewritten)
             {
                 var replacement = new ReadOnlyMemoryContent(rewritten);
                 replacement.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };

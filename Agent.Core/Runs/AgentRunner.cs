@@ -480,7 +480,7 @@ public sealed partial class AgentRunner(
         run.Executions.Add(result);
         var record = ToRecord(run, decisionId, result);
         await audit.RecordExecutionAsync(record);
-        PublishCompleted(run, call, result, record.Output);
+        PublishCompleted(run, call, result);
     }
 
     private ToolExecutionRecord ToRecord(RunContext run, long decisionId, ToolExecutionResult result) =>
@@ -490,7 +490,7 @@ public sealed partial class AgentRunner(
             DecisionId = decisionId,
             ToolName = result.ToolName,
             Input = result.Input?.ToJsonString(JsonDefaults.Compact),
-            Output = result.Output?.ToJsonString(JsonDefaults.Compact),
+            Output = result.OutputJson,
             Status = result.Status.ToWire(),
             Error = result.Error,
             DurationMs = result.DurationMs,
@@ -499,12 +499,12 @@ public sealed partial class AgentRunner(
         };
 
     /// <summary>
-    /// The event's output is parsed from the audit row's text when there is one: a node over the parsed document is
-    /// written (to the history, SignalR, SSE) without being built entry by entry, where a deep copy builds every node.
+    /// The event shares the result's output rather than a copy: nothing changes an output once the executor returned it,
+    /// and a copy (or a parse of the audit row) per call was a second tree of every output, held until the run ended.
     /// </summary>
-    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result, string? outputJson = null) =>
+    private static void PublishCompleted(RunContext run, FunctionCallContent call, ToolExecutionResult result) =>
         run.Publish(new ToolCompletedData(call.Id, result.ToolName, result.Status.ToWire(), result.DurationMs,
-            outputJson is not null ? JsonNode.Parse(outputJson) : result.Output?.DeepClone(), result.Error, result.Truncated, result.Policy));
+            result.Output, result.Error, result.Truncated, result.Policy));
 
     private JsonObject? ArgumentsToJson(FunctionCallContent call) => ToolArguments.ToJson(call, catalog.Find(ToolArguments.ToolName(call)));
 
@@ -526,13 +526,14 @@ public sealed partial class AgentRunner(
             writer.WriteStartObject();
             writer.WriteString("status", result.Status.ToWire());
             writer.WritePropertyName("output");
-            if (result.Output is null)
+            if (result.OutputJson is { } output)
             {
-                writer.WriteNullValue();
+                // The same text the audit stores, already written once.
+                writer.WriteRawValue(output, skipInputValidation: true);
             }
             else
             {
-                result.Output.WriteTo(writer, JsonDefaults.Compact);
+                writer.WriteNullValue();
             }
             writer.WriteString("error", result.Error);
             writer.WriteEndObject();

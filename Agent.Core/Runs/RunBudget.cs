@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Core.Configuration;
@@ -72,17 +73,19 @@ internal sealed class RunBudget(RunLimitsOptions limits)
     /// </summary>
     public ToolExecutionResult KeepOutput(ToolExecutionResult result)
     {
-        if (result.Output is null)
+        if (result.OutputJson is not { } json)
         {
             return result;
         }
         var remaining = Math.Max(0, limits.MaxRunOutputBytes - _outputBytes);
-        var size = JsonMeasure.Of(result.Output, (int)Math.Min(remaining, int.MaxValue));
-        if (size.Bytes <= remaining)
+        // The text is already written (it is what the audit stores); only an output past the budget is measured for a preview.
+        long bytes = Encoding.UTF8.GetByteCount(json);
+        if (bytes <= remaining)
         {
-            _outputBytes += size.Bytes;
+            _outputBytes += bytes;
             return result;
         }
+        var size = JsonMeasure.Of(result.Output, (int)Math.Min(remaining, int.MaxValue));
         var preview = FitEscaped(size.Preview, remaining);
         _outputBytes += EscapedBytes(preview);
         var kept = (size with { Preview = preview }).ToTruncated(

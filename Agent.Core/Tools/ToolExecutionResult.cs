@@ -13,8 +13,33 @@ public sealed record ToolExecutionResult(
     long DurationMs,
     bool Truncated = false)
 {
+    private readonly JsonNode? _output = Output;
+    private string? _outputJson;
+
     public bool Succeeded => Status == ToolExecutionStatus.Success;
 
     /// <summary>Why the policy let the call through or not; null when it never reached the policy (unknown tool).</summary>
     public ExecutionPolicy? Policy { get; init; }
+
+    /// <summary>What the tool returned, or what the output caps kept of it. Never changed once set: it is shared, not copied.</summary>
+    public JsonNode? Output
+    {
+        get => _output;
+        init
+        {
+            _output = value;
+            // A result copied with another output must not carry the old one's text.
+            _outputJson = null;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Output"/> as compact JSON text (null when there is none), written once and shared by the run's output
+    /// budget, the audit row and the model's tool result, which each wrote the tree again before.
+    /// </summary>
+    public string? OutputJson
+    {
+        get => _output is null ? null : _outputJson ??= _output.ToJsonString(JsonDefaults.Compact);
+        init => _outputJson = value;
+    }
 }

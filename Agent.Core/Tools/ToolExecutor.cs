@@ -42,10 +42,14 @@ public sealed partial class ToolExecutor(
         var elapsed = Stopwatch.StartNew();
         ExecutionPolicy? decided = null;
         JsonNode? recordedInput = null;
-        ToolExecutionResult Finish(ToolExecutionStatus status, JsonNode? output = null, string? error = null, bool truncated = false)
+        ToolExecutionResult Finish(ToolExecutionStatus status, JsonNode? output = null, string? error = null, bool truncated = false, string? outputJson = null)
         {
             LogExecuted(logger, toolName, status.ToWire(), elapsed.ElapsedMilliseconds);
-            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, elapsed.ElapsedMilliseconds, truncated) { Policy = decided };
+            return new(toolName, status, recordedInput ?? input?.DeepClone(), output, error, elapsed.ElapsedMilliseconds, truncated)
+            {
+                Policy = decided,
+                OutputJson = outputJson,
+            };
         }
 
         if (!registry.TryGet(toolName, out var tool))
@@ -114,9 +118,10 @@ public sealed partial class ToolExecutor(
             // Task.Run + WaitAsync: a tool that ignores its token is abandoned at the deadline instead of holding the run.
             var output = await Task.Run(() => tool.ExecuteAsync(typedInput, deadline.Token), deadline.Token)
                 .WaitAsync(_timeout, clock, cancellationToken);
-            return Cap(output, out var truncated) is var capped && truncated
+            var (capped, text) = Cap(output);
+            return capped is not null
                 ? Finish(ToolExecutionStatus.Success, capped, truncated: true)
-                : Finish(ToolExecutionStatus.Success, output);
+                : Finish(ToolExecutionStatus.Success, Compact(output, text), outputJson: output is null ? null : text);
         }
         catch (TimeoutException)
         {
@@ -151,21 +156,29 @@ public sealed partial class ToolExecutor(
         }
     }
 
+    /// <summary>
+    /// An object or array output is kept as its parsed text, which a node reads lazily (a few arrays), instead of the tree
+    /// the tool built (a 100-entry listing is about 1,500 small objects, 43 KB): the output lives as long as its run and
+    /// the run's result after it, so with many runs waiting on a model the collector copied every tree from generation
+    /// to generation.
+    /// </summary>
+    private static JsonNode? Compact(JsonNode? output, string text) => output is JsonObject or JsonArray ? JsonNode.Parse(text) : output;
+
     /// <summary>The refusal for arguments over MAX_TOOL_ARGUMENT_SIZE, worded the same wherever it is checked.</summary>
     public static string ArgumentsTooLarge(long bytes, int limit) =>
         $"Blocked: the arguments are {bytes} bytes, over the {limit}-byte limit per tool call (MAX_TOOL_ARGUMENT_SIZE); send less per call.";
 
     /// <summary>
     /// Keeps serialized output within MAX_OUTPUT_SIZE characters, saying so explicitly when it was cut: the
-    /// replacement (flag, original length and a preview) itself fits the limit.
+    /// replacement (flag, original length and a preview) itself fits the limit. Returns the replacement (null when the
+    /// output fits) and the output's text, which the result keeps so that nothing writes it again.
     /// </summary>
-    private JsonNode? Cap(JsonNode? output, out bool truncated)
+    private (JsonObject? Capped, string Text) Cap(JsonNode? output)
     {
         var text = output?.ToJsonString(JsonDefaults.Compact) ?? "null";
-        truncated = text.Length > _maxOutput;
-        if (!truncated)
+        if (text.Length <= _maxOutput)
         {
-            return output;
+            return (null, text);
         }
 
         var keep = _maxOutput;
@@ -177,7 +190,7 @@ public sealed partial class ToolExecutor(
             var excess = capped.ToJsonString(JsonDefaults.Compact).Length - _maxOutput;
             if (excess <= 0 || cut == 0)
             {
-                return capped;
+                return (capped, text);
             }
             keep = Math.Max(0, cut - excess);
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Agent.Bench.Benchmarks;
 using Agent.Bench.Infrastructure;
 using Agent.Bench.Reporting;
 
@@ -49,7 +50,10 @@ public static class SlowRunsBenchmark
         // Resident memory of the warmed-up server before the load: what the in-flight runs add is the peak minus this.
         var baseline = server.Memory().RssMiB;
         var modelTimePerRun = TurnTime * SlowModelServer.TurnsPerRun;
-        var warmUp = modelTimePerRun * 3;
+        // The full load runs this long before the window: as in the throughput sweep (BENCH_WARMUP_SECONDS), tiered
+        // compilation keeps recompiling the hot path for tens of seconds, and a 6 s ramp measured it (2,400 methods
+        // compiled in an 8 s window).
+        var warmUp = modelTimePerRun * 3 > LoadSweep.WarmUp ? modelTimePerRun * 3 : LoadSweep.WarmUp;
         using var probeStop = new CancellationTokenSource();
         load.Go(server.BaseAddress, warmUp, measured);
         var probe = Task.Run(async () =>
