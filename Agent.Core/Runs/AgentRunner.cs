@@ -477,7 +477,7 @@ public sealed partial class AgentRunner(
 
     private async Task RecordExecutionAsync(RunContext run, long decisionId, FunctionCallContent call, ToolExecutionResult result)
     {
-        run.Executions.Add(result);
+        run.Executions.Add(result.WithoutCachedText());
         var record = ToRecord(run, decisionId, result);
         await audit.RecordExecutionAsync(record);
         PublishCompleted(run, call, result);

@@ -42,4 +42,10 @@ public sealed record ToolExecutionResult(
         get => _output is null ? null : _outputJson ??= _output.ToJsonString(JsonDefaults.Compact);
         init => _outputJson = value;
     }
+
+    /// <summary>
+    /// This result without its cached text, for a run's kept results: they outlive the turn that used the text, and
+    /// <see cref="Output"/> already holds the same JSON.
+    /// </summary>
+    public ToolExecutionResult WithoutCachedText() => _outputJson is null ? this : this with { OutputJson = null };
 }
