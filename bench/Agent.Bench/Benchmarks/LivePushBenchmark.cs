@@ -38,7 +38,9 @@ public static class LivePushBenchmark
             single ??= latencies;
         }
         report.Note("Live push: the subscribers run in a child process (`Agent.Bench push-clients`), not in the bench process that posts the runs; " +
-            "all processes share the same two cores. Timestamps are written with millisecond precision (truncated), so each sample may read up to 1 ms high.");
+            "all processes share the machine's cores (pinning them apart with taskset, either way round, made delivery worse). " +
+            "Each subscriber speaks SignalR's JSON protocol over a plain WebSocket and reads each event only as far as its type and timestamp. " +
+            "Timestamps are written with millisecond precision (truncated), so each sample may read up to 1 ms high.");
     }
 
     /// <summary>What one subscriber was sent per run: WebSocket message bytes, events, and the events' JSON bytes.</summary>

@@ -20,7 +20,7 @@ public static class SlowRunsBenchmark
 
     public static async Task RunAsync(BenchContext context, Report report, TimeSpan measured)
     {
-        var pinned = Environment.GetEnvironmentVariable("BENCH_PIN") == "1" && Environment.ProcessorCount >= 2;
+        var pinned = Environment.GetEnvironmentVariable("BENCH_PIN") == "1" && CorePinning.Possible;
         Console.WriteLine($"== 6: many slow runs ({InFlight} in flight, model answers each turn after {TurnTime.TotalSeconds:0} s; " +
             $"clients and model in a child process, starts spread over one run's model time{(pinned ? ", server pinned to core 0, load to core 1" : "")})");
         await using var load = await SlowRunLoad.Child.StartAsync(InFlight, TurnTime);
@@ -34,8 +34,8 @@ public static class SlowRunsBenchmark
         await using var server = await context.StartServerAsync(context.AgentDll, environment, "agent-slow.log");
         if (pinned)
         {
-            await PinAsync(server.Id, 0);
-            await PinAsync(load.Pid, 1);
+            await CorePinning.PinAsync(server.Id, "0");
+            await CorePinning.PinAsync(load.Pid, CorePinning.AllButFirst);
         }
 
         // A cold server met by 1,000 runs at once spends the first wave compiling; a few rounds of 50 runs get the
@@ -100,22 +100,5 @@ public static class SlowRunsBenchmark
             $"{modelTimePerRun.TotalSeconds:0} s. The clients' first runs are spread evenly over one run's model time, as runs arriving at random would be, " +
             $"not {InFlight} in the same instant (every later turn would then be answered in the same instant too). /health is probed from the bench process. " +
             (pinned ? "BENCH_PIN=1: server pinned to core 0 and load to core 1 with taskset." : "Not pinned: server and load share both cores (BENCH_PIN=1 pins them apart)."));
-    }
-
-    /// <summary>Moves every thread of <paramref name="pid"/> to one core; threads it starts later inherit the mask.</summary>
-    private static async Task PinAsync(int pid, int core)
-    {
-        using var taskset = Process.Start(new ProcessStartInfo("taskset",
-            ["-a", "-p", "-c", core.ToString(System.Globalization.CultureInfo.InvariantCulture), pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("Could not start taskset.");
-        await taskset.StandardOutput.ReadToEndAsync();
-        await taskset.WaitForExitAsync();
-        if (taskset.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"taskset could not pin process {pid} to core {core}.");
-        }
     }
 }
