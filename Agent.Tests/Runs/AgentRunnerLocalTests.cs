@@ -1,3 +1,4 @@
+using Agent.Core;
 using Agent.Core.Llm;
 using Agent.Core.Runs;
 using Agent.Core.Tools;
@@ -26,6 +27,27 @@ public sealed class AgentRunnerLocalTests
         Assert.StartsWith("Plan: list_dir", (string)decisions[0]["reasoning"]!);
         var executions = await harness.ExecutionsAsync(result.RunId);
         Assert.All(executions, e => Assert.Equal(decisions[0]["id"], e["decision_id"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_ToolOutput_OneTextForTheAuditRowTheEventAndTheResult()
+    {
+        await using var harness = await AgentHarness.StartAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            harness.WriteFile($"file-{i:D2} \"quoted\" é.txt", new string('x', i));
+        }
+
+        var result = await harness.RunAsync("list the files");
+
+        var execution = Assert.Single(result.ToolExecutions);
+        var row = Assert.Single(await harness.ExecutionsAsync(result.RunId));
+        var completed = harness.Events.All.Where(e => e.RunId == result.RunId).Select(e => e.Data).OfType<ToolCompletedData>().Single();
+        // The event shares the result's output (no second tree per call), and all three write the stored text.
+        Assert.Same(execution.Output, completed.Output);
+        Assert.Equal(row["output"], execution.Output!.ToJsonString(JsonDefaults.Compact));
+        Assert.Equal(30, execution.Output["count"]!.GetValue<int>());
+        Assert.Equal("file-00 \"quoted\" é.txt", execution.Output["entries"]![0]!["name"]!.GetValue<string>());
     }
 
     [Fact]

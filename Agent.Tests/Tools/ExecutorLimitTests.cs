@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Agent.Core;
 using Agent.Core.Tools;
 using Agent.Tests.Infrastructure;
@@ -51,6 +52,20 @@ public sealed class ExecutorLimitTests
 
         Assert.False(result.Truncated);
         Assert.Equal(100, result.Output!["text"]!.GetValue<string>().Length);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ObjectOutput_KeptAsItsTextAndReadableAsBefore()
+    {
+        using var tools = new ToolHarness(new Dictionary<string, string?> { ["Agent:MaxOutputSize"] = "500" }, s => s.AddSingleton<IAgentTool>(new VerboseTool(100)));
+
+        var result = await tools.RunAsync("verbose", "{}");
+
+        // The tool's tree is replaced by its parsed text: same JSON, same reads, and the text the audit stores.
+        var text = string.Concat(Enumerable.Repeat("ab\"\\😀\n", 100 / 7 + 1))[..100];
+        Assert.Equal(new JsonObject { ["text"] = text }.ToJsonString(JsonDefaults.Compact), result.OutputJson);
+        Assert.Equal(result.OutputJson, result.Output!.ToJsonString(JsonDefaults.Compact));
+        Assert.Equal(text, result.Output["text"]!.GetValue<string>());
     }
 
     [Fact]
