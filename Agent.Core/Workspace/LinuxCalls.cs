@@ -11,6 +11,7 @@ internal static class LinuxCalls
     public const int AtFdCwd = -100;
     public const int AtSymlinkNoFollow = 0x100;
     public const int AtEmptyPath = 0x1000;
+    public const int WOk = 2;
     public const int ORdOnly = 0;
     public const int OWrOnly = 1;
     public const int OCreat = 0x40;
@@ -74,6 +75,9 @@ internal static class LinuxCalls
 
     [DllImport("libc", EntryPoint = "unlinkat", SetLastError = true)]
     public static extern int Unlinkat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "access", SetLastError = true)]
+    public static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
 
     [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
     public static extern int Dup(int fd);

@@ -163,6 +163,12 @@ public sealed partial class WorkspaceRoot : IDisposable
     public static (FileKind Kind, long Size) Probe(string fullPath) => NativeFiles.Probe(fullPath);
 
     /// <summary>
+    /// Whether the workspace directory still exists and this process may create files in it, asked of the kernel
+    /// (<c>access(2)</c>, which also answers no on a read-only mount) without writing anything into the agent's files.
+    /// </summary>
+    public bool IsWritable() => LinuxCalls.Access(FullPath, LinuxCalls.WOk) == 0;
+
+    /// <summary>
     /// Opens a workspace file for reading. Throws <see cref="WorkspaceAccessException"/> for escapes, links that
     /// appeared after the check and (unless <paramref name="allowHardLinks"/>) hard-linked files,
     /// <see cref="FileNotFoundException"/> when missing and <see cref="NotRegularFileException"/> for

@@ -25,6 +25,25 @@ public sealed class HealthApiTests
     }
 
     [Fact]
+    public async Task GetHealth_ManyCalls_WriteNothingIntoTheWorkspace()
+    {
+        await using var app = new AgentApplication();
+        var client = app.CreateClient();
+        using var watcher = new FileSystemWatcher(app.WorkspacePath) { IncludeSubdirectories = true };
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        watcher.Created += (_, e) => changes.Enqueue(e.Name ?? "?");
+        watcher.Deleted += (_, e) => changes.Enqueue(e.Name ?? "?");
+        watcher.EnableRaisingEvents = true;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.GetAsync("/health")));
+        // The watcher's events arrive on their own thread; a file written and deleted here would be reported by now.
+        await Task.Delay(500);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Empty(changes);
+    }
+
+    [Fact]
     public async Task GetHealth_WorkspaceRemoved_Returns503Unhealthy()
     {
         await using var app = new AgentApplication();
