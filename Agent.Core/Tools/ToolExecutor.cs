@@ -121,7 +121,7 @@ public sealed partial class ToolExecutor(
             var (capped, text) = Cap(output);
             return capped is not null
                 ? Finish(ToolExecutionStatus.Success, capped, truncated: true)
-                : Finish(ToolExecutionStatus.Success, Compact(output, text), outputJson: output is null ? null : text);
+                : Finish(ToolExecutionStatus.Success, Compact(output, text), outputJson: text);
         }
         catch (TimeoutException)
         {

@@ -29,7 +29,4 @@ public static class CorePinning
 
     /// <summary>Every core but the first: where the load goes when the server has core 0.</summary>
     public static string AllButFirst => Environment.ProcessorCount == 2 ? "1" : $"1-{Environment.ProcessorCount - 1}";
-
-    /// <summary>Every core: undoes a pin.</summary>
-    public static string All => $"0-{Environment.ProcessorCount - 1}";
 }
