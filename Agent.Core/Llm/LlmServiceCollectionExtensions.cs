@@ -15,6 +15,10 @@ public static class LlmServiceCollectionExtensions
                 // Deadlines come from the resilience pipeline and the orchestrator, not from HttpClient's 100 s default.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
+            .ConfigurePrimaryHttpMessageHandler(CreateTransport)
+            // The factory's request logging opens a logging scope per call and logs nothing at the shipped levels; the
+            // orchestrator records each call's outcome itself.
+            .RemoveAllLoggers()
             .AddHttpMessageHandler(sp => new MaxTokensFieldHandler(sp.GetRequiredService<IOptions<LlmOptions>>().Value.EffectiveProvider))
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) =>
@@ -33,6 +37,18 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton(sp => ChatServiceFactory.Create(sp.GetRequiredService<IOptions<LlmOptions>>(), sp.GetRequiredService<IHttpClientFactory>()));
         return services;
     }
+
+    /// <summary>
+    /// The connection to the model provider. It carries no trace context: ASP.NET Core's per-request activity (and the
+    /// caller's own <c>traceparent</c> and <c>baggage</c>) would otherwise go to a third party on every call, and without a
+    /// propagator HttpClient creates no activity per call either. No cookies either: nothing a provider sets is carried
+    /// from one run's call to another's.
+    /// </summary>
+    private static SocketsHttpHandler CreateTransport() => new()
+    {
+        ActivityHeadersPropagator = null,
+        UseCookies = false,
+    };
 
     /// <summary>
     /// Retries 429 (honouring Retry-After), 5xx, network failures and attempt timeouts with jittered exponential backoff,

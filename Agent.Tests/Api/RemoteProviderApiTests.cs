@@ -26,4 +26,36 @@ public sealed class RemoteProviderApiTests
         Assert.Equal("One file.", body.GetProperty("output").GetString());
         Assert.Equal("default", llm.Requests[0].Body["model"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("openai-compatible")]
+    [InlineData("anthropic")]
+    public async Task PostRun_RemoteProvider_SendsTheProviderNoTraceContext(string provider)
+    {
+        await using var llm = await FakeOpenAiServer.StartAsync(provider == "anthropic" ? FakeWire.Anthropic : FakeWire.OpenAi);
+        llm.Enqueue(FakeReply.Call("list_dir", """{"path":"."}"""), FakeReply.Text("One file."));
+        await using var app = new AgentApplication(new Dictionary<string, string?>
+        {
+            ["Llm:Provider"] = provider,
+            ["Llm:BaseUrl"] = llm.BaseUrl,
+            ["Llm:ApiKey"] = "provider-key",
+        });
+        // The caller sends its own trace context, as a traced automation client would.
+        using var client = app.CreateAuthenticatedClient();
+        client.DefaultRequestHeaders.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        client.DefaultRequestHeaders.Add("baggage", "user=alice");
+
+        var response = await app.RunAsync("List the files", client);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, llm.Requests.Count);
+        // Neither the caller's trace ids nor the server's own reach a third party.
+        Assert.All(llm.Requests, r =>
+        {
+            foreach (var header in new[] { "traceparent", "tracestate", "baggage", "request-id", "correlation-context" })
+            {
+                Assert.Null(r.Header(header));
+            }
+        });
+    }
 }

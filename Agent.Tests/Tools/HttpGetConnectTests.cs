@@ -62,6 +62,23 @@ public sealed class HttpGetConnectTests
         Assert.Contains($"Host: rebind.test:{server.Port}", server.LastRequest, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ExecuteAsync_InsideATracedRequest_SendsTheSiteNoTraceContext()
+    {
+        await using var server = await TinyHttpServer.StartAsync();
+        var resolver = new ScriptedResolver(IPAddress.Loopback);
+        using var tools = new ToolHarness(Settings("site.test", allowPrivate: true), s => s.AddSingleton<IHostResolver>(resolver));
+        // The tool runs inside the API request's activity, which carries the caller's trace id and baggage.
+        using var incoming = new System.Diagnostics.Activity("incoming").SetParentId("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01").AddBaggage("user", "alice").Start();
+
+        var result = await tools.RunAsync("http_get", $$"""{"url": "http://site.test:{{server.Port}}/page"}""");
+
+        Assert.Equal(ToolExecutionStatus.Success, result.Status);
+        Assert.DoesNotContain("traceparent", server.LastRequest, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("baggage", server.LastRequest, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("0af7651916cd43dd8448eb211c80319c", server.LastRequest, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", "loopback")]
     [InlineData("10.0.0.1", "private")]

@@ -155,13 +155,15 @@ public sealed class HttpGetTool(IHttpClientFactory clients, IOptions<ToolsOption
 
     /// <summary>
     /// The primary handler for <see cref="HttpClientName"/>: no automatic redirects, cookies or proxy (a proxy would
-    /// resolve the host itself), and every connection made by <see cref="HttpConnector"/> to an address it vetted.
+    /// resolve the host itself), no trace context (the API request's trace id and the caller's baggage are not the
+    /// fetched site's business), and every connection made by <see cref="HttpConnector"/> to an address it vetted.
     /// </summary>
     internal static HttpMessageHandler CreateHandler(HttpConnector connector) => new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,
         UseProxy = false,
+        ActivityHeadersPropagator = null,
         AutomaticDecompression = DecompressionMethods.All,
         ConnectTimeout = TimeSpan.FromSeconds(10),
         ConnectCallback = connector.ConnectAsync,
