@@ -1,6 +1,5 @@
 using System.Globalization;
 using Agent.Bench.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Agent.Bench.SlowRuns;
 
@@ -12,31 +11,29 @@ namespace Agent.Bench.SlowRuns;
 /// </summary>
 public sealed record ServerTimeOutsideModel(Percentiles Total, Percentiles BeforeFirstAnswer, Percentiles BeforeTool, Percentiles BeforeSecondAnswer, Percentiles AfterLastAnswer)
 {
-    public static ServerTimeOutsideModel Read(string databasePath, DateTimeOffset from, DateTimeOffset to)
+    public static async Task<ServerTimeOutsideModel> ReadAsync(string databasePath, DateTimeOffset from, DateTimeOffset to)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT r.created_at, r.completed_at,
-              d1.created_at, d1.latency_ms, d2.created_at, d2.latency_ms, e.created_at, e.duration_ms
+        var runs = await AuditDatabase.QueryAsync(databasePath, """
+            SELECT r.created_at AS started, r.completed_at AS completed,
+              d1.created_at AS first_answer, d1.latency_ms AS first_model,
+              d2.created_at AS second_answer, d2.latency_ms AS second_model,
+              e.created_at AS tool_recorded, e.duration_ms AS tool
             FROM requests r
             JOIN decisions d1 ON d1.request_id = r.id AND d1.step = 1
             JOIN decisions d2 ON d2.request_id = r.id AND d2.step = 2
             JOIN tool_executions e ON e.request_id = r.id
             WHERE r.status = 'success'
-            """;
+            """);
         List<double> total = [], beforeFirst = [], beforeTool = [], beforeSecond = [], afterLast = [];
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        foreach (var run in runs)
         {
-            var started = At(reader, 0);
+            var started = At(run["started"]);
             if (started < from || started >= to)
             {
                 continue;
             }
-            var (completed, firstAnswer, secondAnswer, toolRecorded) = (At(reader, 1), At(reader, 2), At(reader, 4), At(reader, 6));
-            var (firstModel, secondModel, tool) = (reader.GetInt64(3), reader.GetInt64(5), reader.GetInt64(7));
+            var (completed, firstAnswer, secondAnswer, toolRecorded) = (At(run["completed"]), At(run["first_answer"]), At(run["second_answer"]), At(run["tool_recorded"]));
+            var (firstModel, secondModel, tool) = ((long)run["first_model"]!, (long)run["second_model"]!, (long)run["tool"]!);
             beforeFirst.Add(Ms(firstAnswer - started) - firstModel);
             // From the model's tool call to the tool's recorded result: the commit of the decision (recorded before the
             // tool acts) and the tool's own time, less the latter.
@@ -53,8 +50,8 @@ public sealed record ServerTimeOutsideModel(Percentiles Total, Percentiles Befor
         $"to the tool's recorded result {BeforeTool.Median:0} / {BeforeTool.P99:0} ms, to the second answer {BeforeSecondAnswer.Median:0} / {BeforeSecondAnswer.P99:0} ms, " +
         $"to the completion {AfterLastAnswer.Median:0} / {AfterLastAnswer.P99:0} ms (model and tool time taken out)";
 
-    private static DateTimeOffset At(SqliteDataReader reader, int column) =>
-        DateTimeOffset.Parse(reader.GetString(column), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static DateTimeOffset At(object? timestamp) =>
+        DateTimeOffset.Parse((string)timestamp!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private static double Ms(TimeSpan span) => span.TotalMilliseconds;
 }

@@ -74,7 +74,7 @@ public static class SlowRunsBenchmark
         await probeStop.CancelAsync();
         var health = await probe;
         var memory = server.Memory();
-        var serverSide = ServerTimeOutsideModel.Read(database, windowFrom, windowTo);
+        var serverSide = await ServerTimeOutsideModel.ReadAsync(database, windowFrom, windowTo);
 
         var throughput = outcome.Completed / measured.TotalSeconds;
         var ideal = InFlight / modelTimePerRun.TotalSeconds;
