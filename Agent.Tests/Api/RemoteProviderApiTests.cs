@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Agent.Tests.Infrastructure;
 
@@ -49,13 +50,38 @@ public sealed class RemoteProviderApiTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, llm.Requests.Count);
-        // Neither the caller's trace ids nor the server's own reach a third party.
-        Assert.All(llm.Requests, r =>
-        {
-            foreach (var header in new[] { "traceparent", "tracestate", "baggage", "request-id", "correlation-context" })
-            {
-                Assert.Null(r.Header(header));
-            }
-        });
+        AssertNoTraceContext(llm.Requests);
     }
+
+    [Fact]
+    public async Task PostRuns_BackgroundRunOfATracedCaller_SendsTheProviderNoTraceContext()
+    {
+        await using var llm = await FakeOpenAiServer.StartAsync();
+        llm.Enqueue(FakeReply.Call("list_dir", """{"path":"."}"""), FakeReply.Text("One file."));
+        await using var app = new AgentApplication(new Dictionary<string, string?>
+        {
+            ["Llm:Provider"] = "openai-compatible",
+            ["Llm:BaseUrl"] = llm.BaseUrl,
+        });
+        // The older hierarchical form of a caller's trace id; the run goes on after the request that started it ended.
+        using var client = app.CreateAuthenticatedClient();
+        client.DefaultRequestHeaders.Add("Request-Id", "|0af7651916cd43dd8448eb211c80319c.b7ad6b7169203331.");
+        client.DefaultRequestHeaders.Add("Correlation-Context", "user=alice");
+
+        var accepted = await client.PostAsJsonAsync("/agent/runs", new { input = "List the files" });
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await Eventually.UntilAsync(() => Task.FromResult(llm.Requests.Count == 2), TimeSpan.FromSeconds(10), () => $"{llm.Requests.Count} model calls");
+        AssertNoTraceContext(llm.Requests);
+    }
+
+    /// <summary>Neither the caller's trace ids and baggage nor the server's own reach a third party, under any header.</summary>
+    private static void AssertNoTraceContext(IEnumerable<RecordedRequest> requests) => Assert.All(requests, r =>
+    {
+        foreach (var header in new[] { "traceparent", "tracestate", "baggage", "request-id", "correlation-context" })
+        {
+            Assert.Null(r.Header(header));
+        }
+        Assert.DoesNotContain(r.Headers!.Values, v => v.Contains("0af7651916cd43dd8448eb211c80319c", StringComparison.Ordinal) || v.Contains("alice", StringComparison.Ordinal));
+    });
 }
