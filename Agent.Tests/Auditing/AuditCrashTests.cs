@@ -20,7 +20,6 @@ public sealed class AuditCrashTests
         var launch = new ServerLaunch(AgentProcess.ServerAssembly)
         {
             WorkingDirectory = root.Path,
-            HealthTimeout = TimeSpan.FromSeconds(20),
             Environment = new Dictionary<string, string>
             {
                 ["AGENT_API_KEY"] = ApiKey,
